@@ -1,0 +1,90 @@
+"""Seeded fake data: ids, UUIDs, masks, people and prose.
+
+Every account owns one ``FakeData`` seeded from the server seed and the
+account's label, so the same seed and the same requests give byte-identical
+bodies whatever other accounts did in between (tests sharing one server stay
+repeatable in any order).
+
+Faker is imported on first use and one instance is shared by the whole
+process: building a Faker costs milliseconds and importing it ~100 ms, which
+would dominate start-up and per-test account creation.  Each draw re-seeds the
+shared instance from the account's own RNG, so sharing it costs no
+determinism.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+import uuid
+from typing import Any
+
+_faker: Any = None
+
+
+def _shared_faker(seed: int) -> Any:
+    global _faker
+    if _faker is None:
+        from faker import Faker
+
+        _faker = Faker("en_US")
+    _faker.seed_instance(seed)
+    return _faker
+
+
+class FakeData:
+    """Deterministic id streams and Faker values for one account.
+
+    Ids grow like the vendor's shared serials: from a seeded base, by a small
+    seeded step, as if other customers' objects were created in between.
+    """
+
+    def __init__(self, seed: int | str, label: str) -> None:
+        self.rng = random.Random(f"{seed}:{label}")
+        self._task_id = self.rng.randint(2_000_000, 8_000_000)
+        self._ticket_id = self.rng.randint(400_000, 900_000)
+        self._user_id = self.rng.randint(10_000, 90_000)
+        self._id = self.rng.randint(1_000, 9_000)
+
+    def _faker(self) -> Any:
+        return _shared_faker(self.rng.getrandbits(64))
+
+    def task_id(self) -> int:
+        self._task_id += self.rng.randint(1, 40)
+        return self._task_id
+
+    def ticket_id(self) -> int:
+        self._ticket_id += self.rng.randint(1, 40)
+        return self._ticket_id
+
+    def user_id(self) -> int:
+        self._user_id += self.rng.randint(1, 40)
+        return self._user_id
+
+    def small_id(self) -> int:
+        """Ids of minor records: posts, companies, clients, webhooks."""
+        self._id += self.rng.randint(1, 9)
+        return self._id
+
+    def uuid4(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def mask(self) -> str:
+        letters = "".join(self.rng.choices(string.ascii_uppercase, k=4))
+        return f"{letters}-{self.rng.randint(0, 9999):04d}"
+
+    def person(self) -> tuple[str, str]:
+        """A (name, email) pair that belong together."""
+        fake = self._faker()
+        first, last = fake.first_name(), fake.last_name()
+        email = f"{first}.{last}@{fake.free_email_domain()}".lower()
+        return f"{first} {last}", email
+
+    def name(self) -> str:
+        return self.person()[0]
+
+    def sentence(self) -> str:
+        return self._faker().sentence(nb_words=8)
+
+    def paragraph(self) -> str:
+        return self._faker().paragraph(nb_sentences=3)

@@ -1,0 +1,214 @@
+"""Support tickets: one account's tickets and what queued actions do to them.
+
+Methods here are the *effects* of ticket tasks: they run when a task
+resolves with success, never at request time, so a failed or rejected task
+leaves every ticket exactly as it was.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from .fakedata import FakeData
+from .people import Person
+from .references import reference
+from .tasks import Rejected
+
+DEPARTMENTS = {
+    "support": (1, "Support", "3b8fbf"),
+    "billing": (2, "Billing", "bf8a3b"),
+    "sales": (3, "Sales", "5fbf3b"),
+    "migrations": (4, "Migrations", "8a3bbf"),
+}
+CATEGORY_NAMES = {
+    "application": "Application",
+    "autoscale": "Autoscale",
+    "backups": "Backups",
+    "cdn": "CDN",
+    "container": "Container",
+    "dns": "DNS",
+    "email": "Email",
+    "ip_blacklist": "IP Blacklist",
+    "plugin_extension": "Plugin/Extension",
+    "provisioning_failure": "Provisioning Failure",
+    "resource_usage": "Resource Usage",
+    "security": "Security",
+    "site_down": "Site Down",
+    "ssl": "SSL",
+}
+STATUSES = {"Open": (1, "82bf3b"), "Closed": (5, "9e9e9e")}
+PRIORITIES = {"Normal": (2, "3b8fbf"), "Urgent": (4, "bf3b3b")}
+
+
+def _labelled(name: str, id: int, color: str) -> dict[str, Any]:
+    return {"name": name, "color": color, "id": id, "identity": name, "is_real": True}
+
+
+def _post_date(at: float) -> str:
+    return time.strftime("%m/%d/%Y %H:%M:%S", time.gmtime(at))
+
+
+@dataclass
+class Ticket:
+    id: int
+    mask: str
+    company_id: int
+    client_id: int
+    subject: str
+    department: str
+    category: str | None
+    priority: str = "Normal"
+    status: str = "Open"
+    posts: list[dict[str, Any]] = field(default_factory=list)
+    num_posts_staff: int = 0
+    update_date: int = 0
+    staff_update_date: int = 0
+    client_update_date: int = 0
+    resolved_date: int = 0
+    rating: int = 0
+    is_authenticated: bool = False
+    service_id: int | None = None
+    recipients: list[str] = field(default_factory=list)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == "Closed"
+
+    @property
+    def uri(self) -> str:
+        return f"/v1/ticket/{self.id}"
+
+    def to_reference(self) -> dict[str, Any]:
+        return reference(self.id, self.mask, "ticket", self.uri)
+
+    def to_dict(self) -> dict[str, Any]:
+        recent = self.posts[-1] if self.posts else None
+        dept_id, dept_name, dept_color = DEPARTMENTS[self.department]
+        category = None
+        if self.category:
+            category = {
+                "id": list(CATEGORY_NAMES).index(self.category) + 1,
+                "identity": CATEGORY_NAMES[self.category],
+                "is_real": True,
+                "meta": {"scope": "ticket-category"},
+            }
+        return {
+            "id": self.id,
+            "identity": self.mask,
+            "mask": self.mask,
+            "company_id": self.company_id,
+            "client_id": self.client_id,
+            "subject": self.subject,
+            "recent_post": recent,
+            "last_reply_by": recent["reply_by"] if recent else None,
+            "last_replier_name": recent["name"] if recent else None,
+            "num_posts": len(self.posts),
+            "num_posts_staff": self.num_posts_staff,
+            "update_date": self.update_date,
+            "staff_update_date": self.staff_update_date,
+            "client_update_date": self.client_update_date,
+            "resolved_date": self.resolved_date,
+            "rating": self.rating,
+            "category": category,
+            "department": _labelled(dept_name, dept_id, dept_color),
+            "priority": _labelled(self.priority, *PRIORITIES[self.priority]),
+            "status": _labelled(self.status, *STATUSES[self.status]),
+            "is_closed": self.is_closed,
+            "is_closeable": not self.is_closed,
+            "is_authenticated": self.is_authenticated,
+            "service_id": self.service_id,
+            "recipients": list(self.recipients),
+        }
+
+
+class Tickets:
+    """One account's tickets, keyed by id."""
+
+    def __init__(self, fake: FakeData, company_id: int, client_id: int) -> None:
+        self.fake = fake
+        self.company_id = company_id
+        self.client_id = client_id
+        self._by_id: dict[int, Ticket] = {}
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def get(self, ticket_id: int) -> Ticket | None:
+        return self._by_id.get(ticket_id)
+
+    def all(self) -> list[Ticket]:
+        return list(self._by_id.values())
+
+    def _post(self, ticket: Ticket, body: str, author: Person, at: float, reply_by: str = "client") -> None:
+        ticket.posts.append(
+            {
+                "id": self.fake.small_id(),
+                "identity": f"{author.name} - {_post_date(at)}",
+                "is_real": True,
+                "meta": {"scope": "ticket-post"},
+                "body": body,
+                "name": author.name,
+                "date": int(at),
+                "reply_by": reply_by,
+            }
+        )
+        ticket.update_date = int(at)
+        if reply_by == "staff":
+            ticket.num_posts_staff += 1
+            ticket.staff_update_date = int(at)
+        else:
+            ticket.client_update_date = int(at)
+
+    def add(self, fields: dict[str, Any], author: Person, at: float) -> Ticket:
+        """Open a ticket from ticket:add input (already validated)."""
+        ticket = Ticket(
+            id=self.fake.ticket_id(),
+            mask=self.fake.mask(),
+            company_id=self.company_id,
+            client_id=self.client_id,
+            subject=fields["subject"],
+            department=fields["department"],
+            category=fields.get("category"),
+            service_id=fields.get("service_id"),
+            recipients=list(fields.get("recipients", [])),
+            is_authenticated=True,
+            update_date=int(at),
+        )
+        if fields.get("comment"):
+            self._post(ticket, fields["comment"], author, at)
+        self._by_id[ticket.id] = ticket
+        return ticket
+
+    def comment(self, ticket_id: int, body: str, author: Person, at: float) -> Ticket:
+        ticket = self._require(ticket_id)
+        self._post(ticket, body, author, at)
+        return ticket
+
+    def close(self, ticket_id: int, at: float) -> Ticket:
+        ticket = self._require(ticket_id)
+        if ticket.is_closed:
+            raise Rejected(f"Ticket {ticket.mask} is already closed.")
+        ticket.status, ticket.resolved_date, ticket.update_date = "Closed", int(at), int(at)
+        return ticket
+
+    def reopen(self, ticket_id: int, at: float) -> Ticket:
+        ticket = self._require(ticket_id)
+        if not ticket.is_closed:
+            raise Rejected(f"Ticket {ticket.mask} is already open.")
+        ticket.status, ticket.resolved_date, ticket.update_date = "Open", 0, int(at)
+        return ticket
+
+    def claim(self, ticket_id: int, at: float) -> Ticket:
+        ticket = self._require(ticket_id)
+        if ticket.is_authenticated and ticket.client_id == self.client_id:
+            raise Rejected(f"Ticket {ticket.mask} is already claimed.")
+        ticket.client_id, ticket.is_authenticated, ticket.update_date = self.client_id, True, int(at)
+        return ticket
+
+    def _require(self, ticket_id: int) -> Ticket:
+        ticket = self._by_id.get(ticket_id)
+        if ticket is None:
+            raise Rejected(f"Ticket {ticket_id} no longer exists.")
+        return ticket
