@@ -1,0 +1,68 @@
+"""The Portal endpoints the mock serves, described once.
+
+Each ``Action`` holds what the vendor documents for one endpoint: method,
+path, the permission it needs, whether it is queued, and its input as JSON
+Schema.  Request validation reads the schemas from here and so does the
+OpenAPI document, so the field rules exist in exactly one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .tickets import CATEGORY_NAMES, DEPARTMENTS
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    method: str
+    path: str
+    summary: str
+    permission: str | None
+    queued: bool = False
+    body: dict[str, Any] | None = None
+    statuses: tuple[int, ...] = field(default=())
+
+    @property
+    def resource(self) -> str:
+        return self.name.partition(":")[0]
+
+
+EMAIL = {"type": "string", "format": "email"}
+
+TICKET_ADD = {
+    "type": "object",
+    "required": ["department", "subject"],
+    "properties": {
+        "department": {"type": "string", "enum": list(DEPARTMENTS)},
+        "category": {"type": "string", "enum": list(CATEGORY_NAMES)},
+        "subject": {"type": "string", "minLength": 1},
+        "comment": {"type": "string"},
+        "service_id": {"type": "integer", "minimum": 1},
+        "recipients": {"type": "array", "items": EMAIL},
+    },
+}
+TICKET_COMMENT = {
+    "type": "object",
+    "required": ["comment"],
+    "properties": {"comment": {"type": "string", "minLength": 1}},
+}
+NO_INPUT = {"type": "object", "properties": {}}
+
+_QUEUED = (202, 401, 403, 413, 415, 422)
+_TICKET_QUEUED = (202, 401, 403, 404, 413, 415, 422)
+
+ACTIONS: tuple[Action, ...] = (
+    Action("ticket:add", "POST", "/v1/ticket", "Open a support ticket", "ticket edit", True, TICKET_ADD, _QUEUED),
+    Action("ticket:list", "GET", "/v1/ticket", "List tickets", "ticket view", statuses=(200, 401, 403, 416, 422)),
+    Action("ticket:show", "GET", "/v1/ticket/{id}", "Show one ticket", "ticket view", statuses=(200, 401, 403, 404, 422)),
+    Action("ticket:comment", "POST", "/v1/ticket/{id}/comment", "Comment on a ticket", "ticket edit", True, TICKET_COMMENT, _TICKET_QUEUED),
+    Action("ticket:close", "POST", "/v1/ticket/{id}/close", "Close a ticket", "ticket edit", True, NO_INPUT, _TICKET_QUEUED),
+    Action("ticket:open", "POST", "/v1/ticket/{id}/open", "Reopen a ticket", "ticket edit", True, NO_INPUT, _TICKET_QUEUED),
+    Action("ticket:claim", "POST", "/v1/ticket/{id}/claim", "Claim a ticket", "ticket edit", True, NO_INPUT, _TICKET_QUEUED),
+    Action("task:show", "GET", "/v1/task/{uuid}", "Show a task", None, statuses=(200, 401, 404)),
+)
+
+BY_NAME: dict[str, Action] = {action.name: action for action in ACTIONS}

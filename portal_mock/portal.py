@@ -1,0 +1,112 @@
+"""The Portal's ``/v1`` endpoints: parse, check, and hand over to the domain.
+
+Order of checks, the same for every endpoint: authentication (401), then
+permission (403), then the addressed object (404), then the body (413, 415,
+422).  A client therefore learns about its key before its input, as it
+would from the vendor's PHP stack.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .accounts import Key
+from .actions import ACTIONS, Action
+from .bodies import decode, media_type, read_body
+from .state import MockState
+from .tasks import Task
+from .validation import clean, validate
+from .wire import PortalError, portal_response
+
+
+def authenticate(state: MockState, request: Request) -> Key:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise PortalError(401, "Send your API key as 'Authorization: Bearer <key>'.")
+    key = state.registry.lookup(token)
+    if key is None:
+        raise PortalError(401)
+    return key
+
+
+def authorize(key: Key, action: Action) -> None:
+    if action.permission and action.permission not in key.permissions:
+        raise PortalError(403, f"This API key lacks the {action.permission!r} permission.")
+
+
+def ticket_id(request: Request) -> int:
+    raw = request.path_params["id"]
+    if not raw.isdigit() or int(raw) < 1:
+        raise PortalError(422, "The ticket id must be a positive integer.", {"id": ["Must be a positive integer."]})
+    return int(raw)
+
+
+async def read_input(request: Request, action: Action) -> dict[str, Any]:
+    schema = action.body or {}
+    data = decode(await read_body(request), media_type(request), schema)
+    errors = validate(schema, data)
+    if errors:
+        raise PortalError(422, None, errors)
+    return clean(schema, data)
+
+
+def accepted(task: Task) -> Response:
+    """202 with the task as just queued, whatever the clock says since."""
+    return portal_response(task.to_dict(pending=True), 202, {"Location": task.path})
+
+
+async def task_show(request: Request, state: MockState, key: Key, action: Action) -> Response:
+    task = key.account.poll(request.path_params["uuid"])
+    if task is None:
+        raise PortalError(404, "No such task.")
+    return portal_response(task.to_dict())
+
+
+async def ticket_show(request: Request, state: MockState, key: Key, action: Action) -> Response:
+    ticket = key.account.tickets.get(ticket_id(request))
+    if ticket is None:
+        raise PortalError(404, "No such ticket.")
+    return portal_response(ticket.to_dict())
+
+
+async def queue(request: Request, state: MockState, key: Key, action: Action) -> Response:
+    """Every queued action: check the target exists now, validate the input,
+    and accept a task whose effect runs when it resolves."""
+    target = None
+    if "{id}" in action.path:
+        target = ticket_id(request)
+        if key.account.tickets.get(target) is None:
+            raise PortalError(404, "No such ticket.")
+    data = await read_input(request, action)
+    task = key.account.queue(action.name, data, key.user, state.plan_for(action), target)
+    return accepted(task)
+
+
+HANDLERS = {"task:show": task_show, "ticket:show": ticket_show}
+
+
+def endpoint(action: Action):
+    """A Starlette endpoint for one action: authenticate, authorize, bring the
+    account's tasks up to date, then run the action's handler.  The action's
+    name rides along in the request scope so the journal can name it."""
+    handler = HANDLERS.get(action.name, queue if action.queued else None)
+
+    async def serve(request: Request) -> Response:
+        request.scope["portal.action"] = action.name
+        state: MockState = request.app.state.mock
+        key = authenticate(state, request)
+        authorize(key, action)
+        key.account.settle()
+        return await handler(request, state, key, action)
+
+    serve.__name__ = action.name.replace(":", "_")
+    return serve
+
+
+def routes() -> list[Route]:
+    return [Route(a.path, endpoint(a), methods=[a.method], name=a.name) for a in ACTIONS if a.name in HANDLERS or a.queued]

@@ -1,0 +1,108 @@
+"""Checks Portal input against the JSON Schemas in ``actions``.
+
+Only the handful of keywords those schemas use are understood (``type``,
+``required``, ``enum``, ``minLength``, ``minimum``, ``items``,
+``format: email``).  A general validator would stop at the first error per
+keyword or word its messages for schema authors; a Portal client wants every
+bad field named at once, in a sentence it can show to a person.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+REQUIRED = "This field is required."
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_TYPE_NAMES = {"string": "a string", "integer": "an integer", "array": "a list", "object": "an object", "boolean": "true or false"}
+
+
+def _is_type(value: Any, kind: str) -> bool:
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "array":
+        return isinstance(value, list)
+    if kind == "object":
+        return isinstance(value, dict)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    return True
+
+
+def _check(value: Any, rule: dict[str, Any]) -> list[str]:
+    kind = rule.get("type")
+    if kind and not _is_type(value, kind):
+        return [f"Must be {_TYPE_NAMES.get(kind, kind)}."]
+    problems = []
+    if "enum" in rule and value not in rule["enum"]:
+        problems.append(f"Must be one of: {', '.join(map(str, rule['enum']))}.")
+    if "minLength" in rule and len(value.strip()) < rule["minLength"]:
+        problems.append("Must not be empty.")
+    if "minimum" in rule and value < rule["minimum"]:
+        problems.append(f"Must be at least {rule['minimum']}.")
+    if rule.get("format") == "email" and not _EMAIL.match(value):
+        problems.append(f"{value!r} is not an email address.")
+    if kind == "array" and "items" in rule:
+        for index, item in enumerate(value):
+            problems.extend(f"Item {index + 1}: {p}" for p in _check(item, rule["items"]))
+    return problems
+
+
+def validate(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, list[str]]:
+    """Every problem with ``data``, keyed by field; empty when it is valid.
+
+    Optional fields given as ``null`` or an empty string count as absent
+    (forms cannot leave a field out); fields the schema does not name are
+    ignored, as the vendor's PHP backend ignores them.
+    """
+    errors: dict[str, list[str]] = {}
+    properties = schema.get("properties", {})
+    required = schema.get("required", ())
+    for name in required:
+        if data.get(name) is None:
+            errors[name] = [REQUIRED]
+    for name, rule in properties.items():
+        if name not in data or name in errors:
+            continue
+        value = data[name]
+        if name not in required and (value is None or value == ""):
+            continue
+        problems = _check(value, rule)
+        if problems:
+            errors[name] = problems
+    return errors
+
+
+def clean(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """The accepted input: the schema's fields only, empty optionals dropped."""
+    return {name: data[name] for name in schema.get("properties", {}) if data.get(name) not in (None, "")}
+
+
+_INDEXED = re.compile(r"^(?P<name>[^\[\]]+)\[(?P<index>\d*)\]$")
+
+
+def from_form(schema: dict[str, Any], pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """Turn ``application/x-www-form-urlencoded`` pairs into typed input.
+
+    PHP conventions: ``recipients[]=a&recipients[]=b`` (or ``recipients[0]=``)
+    build a list; integers arrive as digits and are converted when they are
+    digits, left as strings otherwise so validation names the field.
+    """
+    properties = schema.get("properties", {})
+    data: dict[str, Any] = {}
+    for raw_name, value in pairs:
+        indexed = _INDEXED.match(raw_name)
+        name = indexed.group("name") if indexed else raw_name
+        rule = properties.get(name, {})
+        if rule.get("type") == "array" or indexed:
+            data.setdefault(name, [])
+            if isinstance(data[name], list):
+                data[name].append(value)
+            continue
+        if rule.get("type") == "integer" and re.fullmatch(r"-?\d+", value.strip()):
+            data[name] = int(value)
+        else:
+            data[name] = value
+    return data

@@ -1,0 +1,58 @@
+"""Shared fixtures: a real server on a loopback socket, and a fresh account
+with its own manual clock for every test."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+import httpx
+import pytest
+
+from portal_mock import Settings, create_app
+from portal_mock.accounts import Account
+from portal_mock.clock import ClockSpec
+from portal_mock.live import LiveServer
+
+TICKET = {"department": "support", "subject": "Site is down"}
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[LiveServer]:
+    with LiveServer(create_app(Settings(clock=ClockSpec("manual"), task_delay=2.0))) as live:
+        yield live
+
+
+@dataclass
+class Client:
+    """An httpx client on the live server, authenticated as one account."""
+
+    http: httpx.Client
+    account: Account
+    key: str
+
+    def advance(self, seconds: float) -> None:
+        self.account.clock.advance(seconds)
+
+    def add_ticket(self, **fields) -> httpx.Response:
+        return self.http.post("/v1/ticket", json={**TICKET, **fields})
+
+    def finish(self, response: httpx.Response) -> dict:
+        """Move past the default delay and read the task behind a 202."""
+        self.advance(2)
+        return self.http.get(response.headers["location"]).json()
+
+
+@pytest.fixture
+def client(server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Client]:
+    registry = server.app.state.mock.registry
+    account = registry.create_account(label=request.node.nodeid)
+    key = registry.add_key(account).token
+    with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {key}"}) as http:
+        yield Client(http, account, key)
+
+
+@pytest.fixture
+def anonymous(server: LiveServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url) as http:
+        yield http

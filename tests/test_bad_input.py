@@ -1,0 +1,77 @@
+"""Bad input gets a clear JSON error, and the server keeps serving."""
+
+from __future__ import annotations
+
+import socket
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import TICKET
+
+
+@pytest.mark.parametrize(
+    "content, content_type, status, phrase",
+    [
+        (b"{\"department\": ", "application/json", 422, "not valid JSON"),
+        (b"[1, 2]", "application/json", 422, "JSON object"),
+        (b"\"text\"", "application/json", 422, "JSON object"),
+        (b"null", "application/json", 422, "JSON object"),
+        (b"\xff\xfe\x00", "application/json", 422, "UTF-8"),
+        (b"<ticket/>", "application/xml", 415, "Unsupported media type"),
+        (b"a=b", "multipart/form-data; boundary=x", 415, "Unsupported media type"),
+    ],
+)
+def test_malformed_bodies(client, content, content_type, status, phrase):
+    response = client.http.post("/v1/ticket", content=content, headers={"Content-Type": content_type})
+    assert response.status_code == status
+    assert phrase in response.json()["message"]
+    assert "Traceback" not in response.text
+
+
+def test_empty_body_names_the_required_fields(client):
+    response = client.http.post("/v1/ticket", content=b"", headers={"Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == {"department", "subject"}
+
+
+def test_body_without_content_type_is_read_as_json(client):
+    response = client.http.post("/v1/ticket", content=b'{"department": "support", "subject": "x"}')
+    assert response.status_code == 202
+
+
+def test_body_over_one_mebibyte_is_413(client):
+    big = {**TICKET, "comment": "x" * (1024 * 1024)}
+    response = client.http.post("/v1/ticket", json=big)
+    assert response.status_code == 413
+    assert response.json()["message"]
+
+
+def test_chunked_body_over_the_limit_is_413_too(client):
+    def chunks():
+        for _ in range(17):
+            yield b"x" * 65536
+
+    response = client.http.post("/v1/ticket", content=chunks(), headers={"Content-Type": "application/json"})
+    assert response.status_code == 413
+
+
+def test_unknown_path_is_json_404(client):
+    response = client.http.get("/v1/tickets")
+    assert response.status_code == 404
+    assert "/v1/tickets" in response.json()["message"]
+
+
+def test_wrong_method_is_405_with_allow(client):
+    response = client.http.delete("/v1/ticket")
+    assert response.status_code == 405
+    assert "POST" in response.headers["allow"]
+    assert response.json()["message"]
+
+
+def test_the_server_survives_a_garbage_request_line(server, client):
+    parts = urlsplit(server.url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=5) as raw:
+        raw.sendall(b"\x00\x01 NONSENSE\r\n\r\n")
+        raw.recv(1024)
+    assert client.add_ticket().status_code == 202
