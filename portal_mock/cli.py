@@ -1,0 +1,110 @@
+"""``portal-mock``: the command line.
+
+``serve`` runs the mock; each other subcommand answers a question about it.
+Bad flags are usage errors (exit 2, argparse's convention); a server that
+cannot start says why and exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import signal
+import sys
+from typing import Sequence
+
+from .clock import parse_clock
+
+
+def _clock(text: str):
+    try:
+        return parse_clock(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _delay(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if value < 0 or not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected seconds as a number >= 0, got {text!r}")
+    return value
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number 0-65535, got {text!r}")
+    return int(text)
+
+
+def _seed(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer seed, got {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="portal-mock", description="An offline stand-in for the Nexcess/NocWorx Portal API.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    serve = commands.add_parser("serve", help="run the mock Portal", description="Run the mock Portal on a socket until Ctrl-C.")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, loopback only)")
+    serve.add_argument("--port", type=_port, default=8080, help="port to bind; 0 picks a free one (default: 8080)")
+    serve.add_argument("--seed", type=_seed, default=0, help="seed for every generated id and value (default: 0)")
+    serve.add_argument("--clock", type=_clock, default=parse_clock("real"), help="real, manual or scaled:K (default: real)")
+    serve.add_argument("--task-delay", type=_delay, default=2.0, metavar="SECONDS", help="seconds until a queued task succeeds (default: 2)")
+    serve.add_argument("--key", action="append", default=[], metavar="KEY", help="accept this API key with every permission (repeatable; default: mint one)")
+    serve.add_argument("--access-log", action="store_true", help="log every request line (off by default: it costs throughput)")
+    return parser
+
+
+def _exit_cleanly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
+def serve(args: argparse.Namespace) -> int:
+    from .app import create_app
+    from .live import bind, url_of, uvicorn_config
+    from .state import Settings
+
+    import uvicorn
+
+    settings = Settings(seed=args.seed, clock=args.clock, task_delay=args.task_delay, keys=args.key)
+    app = create_app(settings)
+    try:
+        sock = bind(args.host, args.port)
+    except OSError as error:
+        print(f"portal-mock: cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    url = url_of(sock)
+    keys = app.state.mock.keys
+    print(f"portal-mock serving the Portal API at {url}/v1", flush=False)
+    for key in keys:
+        print(f"  key:   {key}  (every permission)")
+    print(f"  clock: {settings.clock}, tasks succeed after {settings.task_delay:g}s, seed {settings.seed}")
+    print("Try:")
+    print(
+        f"  curl -si -X POST {url}/v1/ticket -H 'Authorization: Bearer {keys[0]}'"
+        " -H 'Content-Type: application/json' -d '{\"department\": \"support\", \"subject\": \"Site is down\"}'"
+    )
+    print("Press Ctrl-C to stop.", flush=True)
+    # uvicorn shuts down gracefully, then re-raises the signal it caught;
+    # these handlers turn that into a clean exit status 0.
+    signal.signal(signal.SIGINT, _exit_cleanly)
+    signal.signal(signal.SIGTERM, _exit_cleanly)
+    uvicorn.Server(uvicorn_config(app, access_log=args.access_log)).run(sockets=[sock])
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        return serve(args)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

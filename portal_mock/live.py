@@ -1,0 +1,74 @@
+"""Run an app on a loopback socket in a background thread.
+
+Used by the pytest plugin and by the project's own tests: the server is
+real (uvicorn, a real socket) but lives in the test process, so it starts in
+milliseconds and stops with the session.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import uvicorn
+from starlette.types import ASGIApp
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket; port 0 picks a free one.  Binding here rather than
+    in uvicorn lets the caller learn the real port before serving."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def url_of(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def uvicorn_config(app: ASGIApp, access_log: bool = False) -> uvicorn.Config:
+    """The settings every portal-mock server runs with (see bench/RESULTS.md
+    for why): uvloop and httptools where installed, no lifespan, and no access
+    log unless asked for."""
+    return uvicorn.Config(app, lifespan="off", access_log=access_log, log_level="warning", server_header=False)
+
+
+class LiveServer:
+    """A uvicorn server on ``127.0.0.1`` and a free port, in a daemon thread."""
+
+    def __init__(self, app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.app = app
+        self._socket = bind(host, port)
+        self.url = url_of(self._socket)
+        self._server = uvicorn.Server(uvicorn_config(app))
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, name="portal-mock", daemon=True)
+
+    def start(self, timeout: float = 10.0) -> "LiveServer":
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("portal-mock's server thread did not start")
+            time.sleep(0.002)
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+        self._socket.close()
+
+    def __enter__(self) -> "LiveServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
