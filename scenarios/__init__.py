@@ -1,0 +1,1 @@
+"""The scenarios bundled with portal-mock, installed as ``portal_mock.scenarios``."""
