@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable
 from .clock import Clock, ClockSpec
 from .fakedata import FakeData
 from .people import Person
+from .scenario import RuleBook
 from .tasks import Task, TaskPlan
 from .tickets import Tickets
 
@@ -72,7 +73,6 @@ class Account:
     label: str
     fake: FakeData
     clock: Clock
-    scenario: str | None = None
     tasks: dict[str, Task] = field(default_factory=dict)
     listeners: list[Callable[[Task], None]] = field(default_factory=list)
 
@@ -81,6 +81,7 @@ class Account:
         self.tickets = Tickets(self.fake, company_id=self.fake.small_id(), client_id=self.client_id)
         self._due: list[tuple[float, int, Task]] = []
         self._primary: Person | None = None
+        self.rulebook = RuleBook(self.label)
 
     @property
     def primary_user(self) -> Person:
@@ -154,7 +155,7 @@ class Registry:
         self.keys: dict[str, Key] = {}
         self.accounts: dict[int, Account] = {}
 
-    def create_account(self, label: str | None = None, clock: ClockSpec | None = None, seed: int | str | None = None, scenario: str | None = None) -> Account:
+    def create_account(self, label: str | None = None, clock: ClockSpec | None = None, seed: int | str | None = None) -> Account:
         number = len(self.accounts) + 1
         label = label or f"account-{number}"
         account = Account(
@@ -162,10 +163,15 @@ class Registry:
             label=label,
             fake=FakeData(self.seed if seed is None else seed, label),
             clock=(clock or self.clock).make(),
-            scenario=scenario,
         )
         self.accounts[account.id] = account
         return account
+
+    def account_by_label(self, label: str) -> Account | None:
+        for account in self.accounts.values():
+            if account.label == label:
+                return account
+        return None
 
     def add_key(
         self,

@@ -57,6 +57,8 @@ def decode(raw: bytes, kind: str, schema: dict[str, Any]) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise PortalError(422, "The request body is not valid UTF-8.") from None
     if kind == FORM:
+        if text.lstrip().startswith(("{", "[")):
+            raise PortalError(422, f"The body looks like JSON but was sent as {FORM} (curl -d does that); send Content-Type: application/json.")
         return from_form(schema, parse_qsl(text, keep_blank_values=True))
     if kind and kind != "application/json" and not kind.endswith("+json"):
         raise PortalError(415, f"Unsupported media type {kind!r}: send application/json or {FORM}.")

@@ -38,9 +38,9 @@ def url_of(sock: socket.socket) -> str:
 
 def uvicorn_config(app: ASGIApp, access_log: bool = False) -> uvicorn.Config:
     """The settings every portal-mock server runs with (see bench/RESULTS.md
-    for why): uvloop and httptools where installed, no lifespan, and no access
-    log unless asked for."""
-    return uvicorn.Config(app, lifespan="off", access_log=access_log, log_level="warning", server_header=False)
+    for why): uvloop and httptools where installed, and no access log unless
+    asked for.  The lifespan runs the scenario watcher."""
+    return uvicorn.Config(app, lifespan="on", access_log=access_log, log_level="warning", server_header=False)
 
 
 class LiveServer:

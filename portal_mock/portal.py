@@ -1,14 +1,19 @@
-"""The Portal's ``/v1`` endpoints: parse, check, and hand over to the domain.
+"""The Portal's ``/v1`` endpoints: consult the scenario, check, and hand
+over to the domain.
 
-Order of checks, the same for every endpoint: authentication (401), then
-permission (403), then the addressed object (404), then the body (413, 415,
-422).  A client therefore learns about its key before its input, as it
-would from the vendor's PHP stack.
+For every request, in order: the body is read (POST only), the scenario
+decides (a forced response, a task script, latency, a fault), then —
+unless a response was forced — authentication (401), permission (403), the
+addressed object (404) and the body (413, 415, 422).  A scripted rule's
+state effects (its counters, the task it creates) happen before its latency
+is served, so a fast retry never sees stale state.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -17,26 +22,51 @@ from starlette.routing import Route
 from .accounts import Key
 from .actions import ACTIONS, Action
 from .bodies import decode, media_type, read_body
+from .scenario import Decision, RequestFacts
 from .state import MockState
-from .tasks import Task
+from .tasks import Task, TaskPlan
 from .validation import clean, validate
-from .wire import PortalError, portal_response
+from .wire import PortalError, error_body, portal_response
 
 
-def authenticate(state: MockState, request: Request) -> Key:
+@dataclass
+class Call:
+    """One request on its way through: what handlers need, read once."""
+
+    request: Request
+    state: MockState
+    action: Action
+    facts: RequestFacts
+    key: Key | None
+    decision: Decision | None
+    body_error: PortalError | None = None
+
+    def authenticated(self) -> Key:
+        if self.key is None:
+            raise PortalError(401, None if self.facts.key else "Send your API key as 'Authorization: Bearer <key>'.")
+        if self.action.permission and self.action.permission not in self.key.permissions:
+            raise PortalError(403, f"This API key lacks the {self.action.permission!r} permission.")
+        return self.key
+
+    def input(self) -> dict[str, Any]:
+        """The validated input of a queued action."""
+        if self.body_error is not None:
+            raise self.body_error
+        schema = self.action.body or {}
+        data = self.facts.body or {}
+        errors = validate(schema, data)
+        if errors:
+            raise PortalError(422, None, errors)
+        return clean(schema, data)
+
+    def plan(self) -> TaskPlan:
+        return self.decision.plan if self.decision and self.decision.plan else self.state.default_plan()
+
+
+def bearer_token(request: Request) -> str | None:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     token = token.strip()
-    if scheme.lower() != "bearer" or not token:
-        raise PortalError(401, "Send your API key as 'Authorization: Bearer <key>'.")
-    key = state.registry.lookup(token)
-    if key is None:
-        raise PortalError(401)
-    return key
-
-
-def authorize(key: Key, action: Action) -> None:
-    if action.permission and action.permission not in key.permissions:
-        raise PortalError(403, f"This API key lacks the {action.permission!r} permission.")
+    return token if scheme.lower() == "bearer" and token else None
 
 
 def ticket_id(request: Request) -> int:
@@ -46,63 +76,91 @@ def ticket_id(request: Request) -> int:
     return int(raw)
 
 
-async def read_input(request: Request, action: Action) -> dict[str, Any]:
-    schema = action.body or {}
-    data = decode(await read_body(request), media_type(request), schema)
-    errors = validate(schema, data)
-    if errors:
-        raise PortalError(422, None, errors)
-    return clean(schema, data)
-
-
 def accepted(task: Task) -> Response:
     """202 with the task as just queued, whatever the clock says since."""
     return portal_response(task.to_dict(pending=True), 202, {"Location": task.path})
 
 
-async def task_show(request: Request, state: MockState, key: Key, action: Action) -> Response:
-    task = key.account.poll(request.path_params["uuid"])
+async def task_show(call: Call, key: Key) -> Response:
+    task = key.account.poll(call.request.path_params["uuid"])
     if task is None:
         raise PortalError(404, "No such task.")
     return portal_response(task.to_dict())
 
 
-async def ticket_show(request: Request, state: MockState, key: Key, action: Action) -> Response:
-    ticket = key.account.tickets.get(ticket_id(request))
+async def ticket_show(call: Call, key: Key) -> Response:
+    ticket = key.account.tickets.get(ticket_id(call.request))
     if ticket is None:
         raise PortalError(404, "No such ticket.")
     return portal_response(ticket.to_dict())
 
 
-async def queue(request: Request, state: MockState, key: Key, action: Action) -> Response:
+async def queue(call: Call, key: Key) -> Response:
     """Every queued action: check the target exists now, validate the input,
     and accept a task whose effect runs when it resolves."""
     target = None
-    if "{id}" in action.path:
-        target = ticket_id(request)
+    if "{id}" in call.action.path:
+        target = ticket_id(call.request)
         if key.account.tickets.get(target) is None:
             raise PortalError(404, "No such ticket.")
-    data = await read_input(request, action)
-    task = key.account.queue(action.name, data, key.user, state.plan_for(action), target)
+    task = key.account.queue(call.action.name, call.input(), key.user, call.plan(), target)
     return accepted(task)
 
 
-HANDLERS = {"task:show": task_show, "ticket:show": ticket_show}
+Handler = Callable[[Call, Key], Awaitable[Response]]
+HANDLERS: dict[str, Handler] = {"task:show": task_show, "ticket:show": ticket_show}
 
 
-def endpoint(action: Action):
-    """A Starlette endpoint for one action: authenticate, authorize, bring the
-    account's tasks up to date, then run the action's handler.  The action's
-    name rides along in the request scope so the journal can name it."""
+def forced(decision: Decision) -> Response:
+    """The response a rule (or ``Prefer: code=``) dictates; the vendor-style
+    error body when the rule gives a status only."""
+    respond = decision.respond
+    headers = dict(respond.headers)
+    if decision.retry_after is not None:
+        headers.setdefault("Retry-After", str(decision.retry_after))
+    if respond.status == 401:
+        headers.setdefault("WWW-Authenticate", "Bearer")
+    body = respond.body if respond.has_body else (error_body(respond.status) if respond.status >= 400 else {})
+    return portal_response(body, respond.status, headers)
+
+
+def endpoint(action: Action) -> Callable[[Request], Awaitable[Response]]:
+    """A Starlette endpoint for one action.  The action and the scenario's
+    decision ride along in the request scope for the journal and faults."""
     handler = HANDLERS.get(action.name, queue if action.queued else None)
 
     async def serve(request: Request) -> Response:
-        request.scope["portal.action"] = action.name
+        scope = request.scope
+        scope["portal.action"] = action.name
         state: MockState = request.app.state.mock
-        key = authenticate(state, request)
-        authorize(key, action)
-        key.account.settle()
-        return await handler(request, state, key, action)
+        token = bearer_token(request)
+        key = state.registry.lookup(token) if token else None
+        headers = request.headers
+        facts = RequestFacts(request.method, request.url.path, action.name, action.queued, token, headers, request.query_params)
+        body_error = None
+        if request.method == "POST":
+            try:
+                facts.body = decode(await read_body(request), media_type(request), action.body or {})
+            except PortalError as error:
+                body_error = error
+        scope["portal.body"] = facts.body
+        decision = None
+        try:
+            decision = state.decide(facts, key)
+            if decision is not None:
+                scope["portal.decision"] = decision
+                if decision.respond is not None:
+                    return forced(decision)
+            call = Call(request, state, action, facts, key, decision, body_error)
+            key = call.authenticated()
+            key.account.settle()
+            response = await handler(call, key)
+        except PortalError as error:
+            response = error.response()
+        finally:
+            if decision is not None and decision.latency:
+                await asyncio.sleep(decision.latency)
+        return response
 
     serve.__name__ = action.name.replace(":", "_")
     return serve

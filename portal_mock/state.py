@@ -6,12 +6,21 @@ sessions, a test building its own app) share nothing.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
+from typing import Mapping
 
-from .accounts import Account, Registry
-from .actions import Action
+from .accounts import ALL_PERMISSIONS, Account, Key, Registry
+from .catalog import DEFAULT, Catalog, load_catalog
 from .clock import ClockSpec
+from .people import Person
+from .scenario import Decision, RequestFacts, Respond, RuleBook, Scenario
 from .tasks import TaskPlan
+from .wire import PortalError
+
+log = logging.getLogger("portal_mock")
+
+SCENARIO_HEADER = "x-portal-mock-scenario"
 
 
 @dataclass
@@ -22,21 +31,113 @@ class Settings:
     clock: ClockSpec = field(default_factory=lambda: ClockSpec("real"))
     task_delay: float = 2.0
     keys: list[str] = field(default_factory=list)
+    scenario: str = DEFAULT
+    scenario_dirs: list[str] = field(default_factory=list)
+
+
+def parse_prefer(value: str) -> dict[str, str]:
+    """``Prefer: code=422, scenario=flaky`` → ``{"code": "422", "scenario": "flaky"}``."""
+    found = {}
+    for part in value.replace(";", ",").split(","):
+        name, _, setting = part.strip().partition("=")
+        if setting:
+            found[name.strip().lower()] = setting.strip().strip('"')
+    return found
 
 
 class MockState:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, catalog: Catalog | None = None) -> None:
         self.settings = settings
+        self.catalog = catalog or load_catalog(settings.scenario_dirs)
+        if self.catalog.get(settings.scenario) is None:
+            raise ValueError(f"unknown scenario {settings.scenario!r}; known: {', '.join(self.catalog.names)}")
+        self.active = settings.scenario
         self.registry = Registry(seed=settings.seed, clock=settings.clock)
         self.main_account: Account = self.registry.create_account("main")
         for token in settings.keys or [None]:
             self.registry.add_key(self.main_account, token)
+        self.anonymous = RuleBook("anonymous")
+        self._scenario_keys: set[str] = set()
+        self.install(self.catalog)
 
     @property
     def keys(self) -> list[str]:
         """The tokens of the main account, as printed at start-up."""
         return [token for token, key in self.registry.keys.items() if key.account is self.main_account]
 
-    def plan_for(self, action: Action) -> TaskPlan:
-        """How a newly queued task will end when no scenario says otherwise."""
+    def install(self, catalog: Catalog) -> None:
+        """Serve ``catalog`` from now on, and make the keys its files declare
+        (and only those) known.  Accounts survive: a reload never loses
+        tickets or tasks."""
+        self.catalog = catalog
+        if catalog.get(self.active) is None:
+            log.warning("active scenario %r is gone; falling back to %r", self.active, DEFAULT)
+            self.active = DEFAULT
+        declared: set[str] = set()
+        for scenario in catalog.scenarios.values():
+            for token, spec in scenario.keys.items():
+                declared.add(token)
+                self._declare_key(scenario, token, spec)
+        for token in self._scenario_keys - declared:
+            self.registry.keys.pop(token, None)
+        self._scenario_keys = declared
+
+    def _declare_key(self, scenario: Scenario, token: str, spec: Mapping) -> None:
+        label = spec.get("account") or scenario.name
+        account = self.registry.account_by_label(label) or self.registry.create_account(label, seed=scenario.seed)
+        user = Person.from_identity(account.fake.user_id(), spec["user"]) if spec.get("user") else account.primary_user
+        permissions = spec.get("permissions")
+        existing = self.registry.keys.get(token)
+        if existing is not None and token not in self._scenario_keys:
+            log.warning("scenario %r declares key …%s, which is already in use; ignored", scenario.name, token[-4:])
+            return
+        self.registry.keys.pop(token, None)
+        self.registry.add_key(
+            account,
+            token,
+            permissions=permissions if permissions is not None else ALL_PERMISSIONS,
+            user=user,
+            scenario=spec.get("scenario") or scenario.name,
+        )
+
+    def set_active(self, name: str) -> None:
+        if self.catalog.get(name) is None:
+            raise KeyError(name)
+        self.active = name
+
+    def _named(self, name: str, source: str) -> Scenario:
+        scenario = self.catalog.get(name)
+        if scenario is None:
+            raise PortalError(400, f"Unknown scenario {name!r} in {source}; known: {', '.join(self.catalog.names)}.")
+        return scenario
+
+    def decide(self, facts: RequestFacts, key: Key | None) -> Decision | None:
+        """Pick the scenario for this request and let it decide.
+
+        Precedence: ``Prefer: code=`` (a one-off status), ``Prefer:
+        scenario=``, the ``X-Portal-Mock-Scenario`` header, the key's bound
+        scenario, the server's active scenario.
+        """
+        prefer = parse_prefer(facts.headers["prefer"]) if "prefer" in facts.headers else {}
+        if "code" in prefer:
+            code = prefer["code"]
+            if not code.isdigit() or not 200 <= int(code) <= 599:
+                raise PortalError(400, f"Prefer: code={code} is not a status code from 200 to 599.")
+            return Decision(scenario="Prefer", rule=f"code={code}", respond=Respond(int(code)))
+        if "scenario" in prefer:
+            scenario = self._named(prefer["scenario"], "the Prefer header")
+        elif SCENARIO_HEADER in facts.headers:
+            scenario = self._named(facts.headers[SCENARIO_HEADER], "X-Portal-Mock-Scenario")
+        elif key is not None and key.scenario:
+            scenario = self.catalog.get(key.scenario) or self.catalog.scenarios[self.active]
+        else:
+            scenario = self.catalog.scenarios[self.active]
+        if not scenario.rules:
+            return None
+        if key is None:
+            return scenario.decide(facts, self.anonymous, 0.0, self.settings.task_delay)
+        return scenario.decide(facts, key.account.rulebook, key.account.clock.now(), self.settings.task_delay)
+
+    def default_plan(self) -> TaskPlan:
+        """How a newly queued task ends when no rule says otherwise."""
         return TaskPlan(delay=self.settings.task_delay)

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from portal_mock import Settings, create_app
-from portal_mock.accounts import Account
+from portal_mock.accounts import Account, Registry
 from portal_mock.clock import ClockSpec
 from portal_mock.live import LiveServer
 
@@ -30,9 +30,18 @@ class Client:
     http: httpx.Client
     account: Account
     key: str
+    registry: Registry
 
     def advance(self, seconds: float) -> None:
         self.account.clock.advance(seconds)
+
+    def use(self, scenario: str) -> None:
+        """Bind this client's key to a scenario, as a minted key can be."""
+        for key in self.account_keys():
+            key.scenario = scenario
+
+    def account_keys(self):
+        return [key for key in self.registry.keys.values() if key.account is self.account]
 
     def add_ticket(self, **fields) -> httpx.Response:
         return self.http.post("/v1/ticket", json={**TICKET, **fields})
@@ -49,7 +58,13 @@ def client(server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Clien
     account = registry.create_account(label=request.node.nodeid)
     key = registry.add_key(account).token
     with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {key}"}) as http:
-        yield Client(http, account, key)
+        yield Client(http, account, key, registry)
+
+
+def serve_scenarios(directory, **settings) -> LiveServer:
+    """A live server (manual clock) that also loads the scenario files in ``directory``."""
+    settings.setdefault("clock", ClockSpec("manual"))
+    return LiveServer(create_app(Settings(scenario_dirs=[str(directory)], **settings)))
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from conftest import TICKET
         (b"\xff\xfe\x00", "application/json", 422, "UTF-8"),
         (b"<ticket/>", "application/xml", 415, "Unsupported media type"),
         (b"a=b", "multipart/form-data; boundary=x", 415, "Unsupported media type"),
+        (b'{"department": "support"}', "application/x-www-form-urlencoded", 422, "looks like JSON"),
     ],
 )
 def test_malformed_bodies(client, content, content_type, status, phrase):
