@@ -57,23 +57,55 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--clock", type=_clock, default=parse_clock("real"), help="real, manual or scaled:K (default: real)")
     serve.add_argument("--task-delay", type=_delay, default=2.0, metavar="SECONDS", help="seconds until a queued task succeeds (default: 2)")
     serve.add_argument("--key", action="append", default=[], metavar="KEY", help="accept this API key with every permission (repeatable; default: mint one)")
+    serve.add_argument("--scenario", default="default", metavar="NAME", help="the active scenario (default: default)")
+    _scenario_dirs(serve)
     serve.add_argument("--access-log", action="store_true", help="log every request line (off by default: it costs throughput)")
+
+    listing = commands.add_parser("scenarios", help="list the scenarios available", description="List every scenario (bundled and yours) with its description.")
+    _scenario_dirs(listing)
+
+    check = commands.add_parser("validate", help="check scenario files", description="Check scenario files; print every problem as file:line:col: message.")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="a scenario file, or a directory of them")
+
+    commands.add_parser("schema", help="print the JSON Schema of scenario files", description="Print the JSON Schema that scenario files follow.")
     return parser
+
+
+def _scenario_dirs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--scenarios", action="append", default=[], metavar="DIR", help="also load the scenario files in DIR (repeatable; a name you reuse replaces the bundled one)"
+    )
 
 
 def _exit_cleanly(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
 
+def _print_problems(problems) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
 def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
     from .app import create_app
+    from .catalog import CatalogError
     from .live import bind, url_of, uvicorn_config
     from .state import Settings
 
-    import uvicorn
-
-    settings = Settings(seed=args.seed, clock=args.clock, task_delay=args.task_delay, keys=args.key)
-    app = create_app(settings)
+    settings = Settings(
+        seed=args.seed, clock=args.clock, task_delay=args.task_delay, keys=args.key, scenario=args.scenario, scenario_dirs=args.scenarios
+    )
+    try:
+        app = create_app(settings)
+    except CatalogError as error:
+        _print_problems(error.problems)
+        print("portal-mock: not started: fix the scenario files above", file=sys.stderr)
+        return 1
+    except ValueError as error:
+        print(f"portal-mock serve: error: {error}", file=sys.stderr)
+        return 2
     try:
         sock = bind(args.host, args.port)
     except OSError as error:
@@ -85,6 +117,9 @@ def serve(args: argparse.Namespace) -> int:
     for key in keys:
         print(f"  key:   {key}  (every permission)")
     print(f"  clock: {settings.clock}, tasks succeed after {settings.task_delay:g}s, seed {settings.seed}")
+    print(f"  scenario: {settings.scenario} (of {len(app.state.mock.catalog.names)}: portal-mock scenarios lists them)")
+    for notice in app.state.mock.catalog.notices:
+        print(f"  note: {notice}")
     print("Try:")
     print(
         f"  curl -si -X POST {url}/v1/ticket -H 'Authorization: Bearer {keys[0]}'"
@@ -99,11 +134,66 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def list_scenarios(args: argparse.Namespace) -> int:
+    from .catalog import CatalogError, load_catalog
+
+    try:
+        catalog = load_catalog(args.scenarios)
+    except CatalogError as error:
+        _print_problems(error.problems)
+        return 1
+    width = max(map(len, catalog.names))
+    for name in catalog.names:
+        print(f"{name:<{width}}  {' '.join(catalog.scenarios[name].description.split())}")
+    for notice in catalog.notices:
+        print(f"note: {notice}", file=sys.stderr)
+    return 0
+
+
+def validate(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .catalog import scenario_files
+    from .scenario_files import Problem, read_scenario
+
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for raw in args.paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(scenario_files(path))
+        elif path.exists():
+            files.append(path)
+        else:
+            problems.append(Problem(raw, 1, 1, "no such file or directory"))
+    names: dict[str, Path] = {}
+    for file in files:
+        scenario, found = read_scenario(file)
+        problems.extend(found)
+        if scenario is None:
+            continue
+        if scenario.name in names:
+            problems.append(Problem(str(file), 1, 1, f"duplicate scenario name {scenario.name!r} (also in {names[scenario.name]})"))
+        names.setdefault(scenario.name, file)
+    _print_problems(problems)
+    valid = len(files) - len({p.path for p in problems if p.path in map(str, files)})
+    print(f"{valid} of {len(files)} scenario files valid" if files else "no scenario files found", file=sys.stderr if problems else sys.stdout)
+    return 1 if problems or not files else 0
+
+
+def print_schema(args: argparse.Namespace) -> int:
+    from .scenario_files import schema_json
+
+    sys.stdout.write(schema_json())
+    return 0
+
+
+COMMANDS = {"serve": serve, "scenarios": list_scenarios, "validate": validate, "schema": print_schema}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "serve":
-        return serve(args)
-    return 2
+    return COMMANDS[args.command](args)
 
 
 if __name__ == "__main__":
