@@ -154,18 +154,31 @@ class Registry:
         self.clock = clock
         self.keys: dict[str, Key] = {}
         self.accounts: dict[int, Account] = {}
+        self._origins: dict[int, tuple[int | str, ClockSpec]] = {}
 
     def create_account(self, label: str | None = None, clock: ClockSpec | None = None, seed: int | str | None = None) -> Account:
         number = len(self.accounts) + 1
-        label = label or f"account-{number}"
-        account = Account(
-            id=number,
-            label=label,
-            fake=FakeData(self.seed if seed is None else seed, label),
-            clock=(clock or self.clock).make(),
-        )
-        self.accounts[account.id] = account
+        origin = (self.seed if seed is None else seed, clock or self.clock)
+        account = self._build(number, label or f"account-{number}", origin)
+        self.accounts[number] = account
+        self._origins[number] = origin
         return account
+
+    @staticmethod
+    def _build(number: int, label: str, origin: tuple[int | str, ClockSpec]) -> Account:
+        seed, clock = origin
+        return Account(id=number, label=label, fake=FakeData(seed, label), clock=clock.make())
+
+    def reset_account(self, account: Account) -> Account:
+        """Start ``account`` over: no tickets, tasks or rule counters, its
+        clock and id streams as new.  Its keys keep working."""
+        fresh = self._build(account.id, account.label, self._origins[account.id])
+        fresh.listeners = account.listeners
+        self.accounts[account.id] = fresh
+        for key in self.keys.values():
+            if key.account is account:
+                key.account = fresh
+        return fresh
 
     def account_by_label(self, label: str) -> Account | None:
         for account in self.accounts.values():

@@ -24,6 +24,7 @@ class Action:
     queued: bool = False
     body: dict[str, Any] | None = None
     statuses: tuple[int, ...] = field(default=())
+    query: dict[str, Any] = field(default_factory=dict)
 
     @property
     def resource(self) -> str:
@@ -31,6 +32,7 @@ class Action:
 
 
 EMAIL = {"type": "string", "format": "email"}
+NOT_BLANK = r"\S"
 
 TICKET_ADD = {
     "type": "object",
@@ -38,7 +40,7 @@ TICKET_ADD = {
     "properties": {
         "department": {"type": "string", "enum": list(DEPARTMENTS)},
         "category": {"type": "string", "enum": list(CATEGORY_NAMES)},
-        "subject": {"type": "string", "minLength": 1},
+        "subject": {"type": "string", "pattern": NOT_BLANK},
         "comment": {"type": "string"},
         "service_id": {"type": "integer", "minimum": 1},
         "recipients": {"type": "array", "items": EMAIL},
@@ -47,7 +49,7 @@ TICKET_ADD = {
 TICKET_COMMENT = {
     "type": "object",
     "required": ["comment"],
-    "properties": {"comment": {"type": "string", "minLength": 1}},
+    "properties": {"comment": {"type": "string", "pattern": NOT_BLANK}},
 }
 NO_INPUT = {"type": "object", "properties": {}}
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from typing import AsyncIterator
 
 from starlette.applications import Starlette
@@ -20,8 +21,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
-from . import portal
+from . import control, portal
 from .faults import apply_fault
+from .near_misses import closest
 from .reload import watch_scenarios
 from .state import MockState, Settings
 from .wire import PortalError
@@ -37,12 +39,15 @@ async def _portal_error(request: Request, exc: Exception) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     """Routing errors (unknown path, wrong method) in the Portal's shape."""
     assert isinstance(exc, HTTPException)
-    message = None
+    message, extra = None, None
+    path = request.url.path
     if exc.status_code == 404:
-        message = f"No endpoint at {request.method} {request.url.path}."
+        message = f"No endpoint at {request.method} {path}."
+        if path.startswith("/v1/") or path == "/v1":
+            extra = {"near_misses": closest(request.method, path)}
     elif exc.status_code == 405:
-        message = f"{request.method} is not allowed on {request.url.path}; use {exc.headers.get('Allow') if exc.headers else 'another method'}."
-    return PortalError(exc.status_code, message, headers=exc.headers).response()
+        message = f"{request.method} is not allowed on {path}; use {exc.headers.get('Allow') if exc.headers else 'another method'}."
+    return PortalError(exc.status_code, message, headers=exc.headers, extra=extra).response()
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
@@ -51,25 +56,49 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 
 class PortalApp(Starlette):
-    """Starlette, plus the one layer that must see the server's own ``send``:
-    a scripted fault is applied to the response after the handler made it."""
+    """Starlette, plus the one layer that sees every Portal request whole and
+    the server's own ``send``: it writes the journal entry and applies a
+    scripted fault to the response the handler made."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"].startswith(control.PREFIX):
             await super().__call__(scope, receive, send)
             return
+        started, clock = time.time(), time.perf_counter()
         held: list[Message] = []
+        status = 0
 
-        async def hold(message: Message) -> None:
+        async def observe(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
             if "portal.decision" in scope and scope["portal.decision"].fault is not None:
                 held.append(message)
             else:
                 await send(message)
 
-        await super().__call__(scope, receive, hold)
-        if held:
-            body = b"".join(m.get("body", b"") for m in held[1:])
-            await apply_fault(scope["portal.decision"].fault, held[0], body, send)
+        try:
+            await super().__call__(scope, receive, observe)
+            if held:
+                body = b"".join(m.get("body", b"") for m in held[1:])
+                await apply_fault(scope["portal.decision"].fault, held[0], body, send)
+        finally:
+            decision = scope.get("portal.decision")
+            self.state.mock.journal.record(
+                time=started,
+                method=scope["method"],
+                path=scope["path"],
+                query=scope["query_string"].decode("latin-1"),
+                raw_headers=scope["headers"],
+                body=scope.get("portal.body"),
+                action=scope.get("portal.action"),
+                key=scope.get("portal.key"),
+                account=scope.get("portal.account"),
+                scenario=decision.scenario if decision else None,
+                rule=decision.rule if decision else None,
+                status=status,
+                duration=time.perf_counter() - clock,
+            )
 
 
 def create_app(settings: Settings | None = None) -> PortalApp:
@@ -88,7 +117,7 @@ def create_app(settings: Settings | None = None) -> PortalApp:
                 watcher.cancel()
 
     app = PortalApp(
-        routes=portal.routes(),
+        routes=portal.routes() + (control.routes() if state.settings.admin else []),
         lifespan=lifespan,
         exception_handlers={PortalError: _portal_error, HTTPException: _http_error, Exception: _server_error},
     )

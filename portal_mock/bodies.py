@@ -63,12 +63,16 @@ def decode(raw: bytes, kind: str, schema: dict[str, Any]) -> dict[str, Any]:
     if kind and kind != "application/json" and not kind.endswith("+json"):
         raise PortalError(415, f"Unsupported media type {kind!r}: send application/json or {FORM}.")
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_refuse_constant)
     except ValueError as error:
         raise PortalError(422, f"The request body is not valid JSON: {error}.") from None
     if not isinstance(data, dict):
         raise PortalError(422, f"The request body must be a JSON object, not {_json_kind(data)}.")
     return data
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 def _json_kind(value: Any) -> str:

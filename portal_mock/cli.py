@@ -8,7 +8,9 @@ cannot start says why and exits 1.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import math
+import os
 import signal
 import sys
 from typing import Sequence
@@ -59,6 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--key", action="append", default=[], metavar="KEY", help="accept this API key with every permission (repeatable; default: mint one)")
     serve.add_argument("--scenario", default="default", metavar="NAME", help="the active scenario (default: default)")
     _scenario_dirs(serve)
+    serve.add_argument("--journal-size", type=_positive, default=10_000, metavar="N", help="requests the journal keeps (default: 10000; older ones are dropped)")
+    serve.add_argument(
+        "--admin-token",
+        default=os.environ.get("PORTAL_MOCK_ADMIN_TOKEN"),
+        metavar="TOKEN",
+        help="require 'Authorization: Bearer TOKEN' on /__mock (default: $PORTAL_MOCK_ADMIN_TOKEN; needed off loopback)",
+    )
+    serve.add_argument("--no-admin", action="store_true", help="serve no control API at all")
     serve.add_argument("--access-log", action="store_true", help="log every request line (off by default: it costs throughput)")
 
     listing = commands.add_parser("scenarios", help="list the scenarios available", description="List every scenario (bundled and yours) with its description.")
@@ -68,7 +78,25 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="+", metavar="PATH", help="a scenario file, or a directory of them")
 
     commands.add_parser("schema", help="print the JSON Schema of scenario files", description="Print the JSON Schema that scenario files follow.")
+
+    document = commands.add_parser("openapi", help="print the OpenAPI document", description="Print the OpenAPI 3.1 document of the Portal surface and the control API.")
+    document.add_argument("--yaml", action="store_true", help="YAML instead of JSON")
     return parser
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return int(text)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _scenario_dirs(parser: argparse.ArgumentParser) -> None:
@@ -94,8 +122,23 @@ def serve(args: argparse.Namespace) -> int:
     from .live import bind, url_of, uvicorn_config
     from .state import Settings
 
+    if not is_loopback(args.host) and not args.admin_token and not args.no_admin:
+        print(
+            f"portal-mock serve: error: refusing to serve the control API on {args.host}, which is not loopback, without a token:"
+            " anyone who can reach it could steer the mock. Give --admin-token TOKEN (or PORTAL_MOCK_ADMIN_TOKEN), or --no-admin.",
+            file=sys.stderr,
+        )
+        return 2
     settings = Settings(
-        seed=args.seed, clock=args.clock, task_delay=args.task_delay, keys=args.key, scenario=args.scenario, scenario_dirs=args.scenarios
+        seed=args.seed,
+        clock=args.clock,
+        task_delay=args.task_delay,
+        keys=args.key,
+        scenario=args.scenario,
+        scenario_dirs=args.scenarios,
+        journal_size=args.journal_size,
+        admin=not args.no_admin,
+        admin_token=args.admin_token or None,
     )
     try:
         app = create_app(settings)
@@ -118,6 +161,9 @@ def serve(args: argparse.Namespace) -> int:
         print(f"  key:   {key}  (every permission)")
     print(f"  clock: {settings.clock}, tasks succeed after {settings.task_delay:g}s, seed {settings.seed}")
     print(f"  scenario: {settings.scenario} (of {len(app.state.mock.catalog.names)}: portal-mock scenarios lists them)")
+    if settings.admin:
+        guarded = " (needs the admin token)" if settings.admin_token else ""
+        print(f"  control API: {url}/__mock{guarded}, described at {url}/__mock/openapi.json")
     for notice in app.state.mock.catalog.notices:
         print(f"  note: {notice}")
     print("Try:")
@@ -188,7 +234,22 @@ def print_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"serve": serve, "scenarios": list_scenarios, "validate": validate, "schema": print_schema}
+def print_openapi(args: argparse.Namespace) -> int:
+    import json
+
+    from .openapi import openapi
+
+    document = openapi()
+    if args.yaml:
+        import yaml
+
+        sys.stdout.write(yaml.safe_dump(document, sort_keys=False))
+    else:
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    return 0
+
+
+COMMANDS = {"serve": serve, "scenarios": list_scenarios, "validate": validate, "schema": print_schema, "openapi": print_openapi}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

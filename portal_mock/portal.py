@@ -135,6 +135,9 @@ def endpoint(action: Action) -> Callable[[Request], Awaitable[Response]]:
         state: MockState = request.app.state.mock
         token = bearer_token(request)
         key = state.registry.lookup(token) if token else None
+        scope["portal.key"] = token
+        if key is not None:
+            scope["portal.account"] = key.account.id
         headers = request.headers
         facts = RequestFacts(request.method, request.url.path, action.name, action.queued, token, headers, request.query_params)
         body_error = None
@@ -167,4 +170,21 @@ def endpoint(action: Action) -> Callable[[Request], Awaitable[Response]]:
 
 
 def routes() -> list[Route]:
-    return [Route(a.path, endpoint(a), methods=[a.method], name=a.name) for a in ACTIONS if a.name in HANDLERS or a.queued]
+    """One route per path, whatever the number of actions on it, so a wrong
+    method gets a 405 whose ``Allow`` lists every method the path has."""
+    by_path: dict[str, dict[str, Callable[[Request], Awaitable[Response]]]] = {}
+    for action in ACTIONS:
+        if action.name in HANDLERS or action.queued:
+            by_path.setdefault(action.path, {})[action.method] = endpoint(action)
+    return [Route(path, _by_method(methods), methods=list(methods)) for path, methods in by_path.items()]
+
+
+def _by_method(endpoints: dict[str, Callable[[Request], Awaitable[Response]]]) -> Callable[[Request], Awaitable[Response]]:
+    if len(endpoints) == 1:
+        return next(iter(endpoints.values()))
+
+    async def dispatch(request: Request) -> Response:
+        method = "GET" if request.method == "HEAD" else request.method
+        return await endpoints[method](request)
+
+    return dispatch

@@ -7,12 +7,14 @@ sessions, a test building its own app) share nothing.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from .accounts import ALL_PERMISSIONS, Account, Key, Registry
 from .catalog import DEFAULT, Catalog, load_catalog
 from .clock import ClockSpec
+from .journal import Journal
 from .people import Person
 from .scenario import Decision, RequestFacts, Respond, RuleBook, Scenario
 from .tasks import TaskPlan
@@ -33,6 +35,9 @@ class Settings:
     keys: list[str] = field(default_factory=list)
     scenario: str = DEFAULT
     scenario_dirs: list[str] = field(default_factory=list)
+    journal_size: int = 10_000
+    admin: bool = True
+    admin_token: str | None = None
 
 
 def parse_prefer(value: str) -> dict[str, str]:
@@ -52,6 +57,8 @@ class MockState:
         if self.catalog.get(settings.scenario) is None:
             raise ValueError(f"unknown scenario {settings.scenario!r}; known: {', '.join(self.catalog.names)}")
         self.active = settings.scenario
+        self.started = time.monotonic()
+        self.journal = Journal(settings.journal_size)
         self.registry = Registry(seed=settings.seed, clock=settings.clock)
         self.main_account: Account = self.registry.create_account("main")
         for token in settings.keys or [None]:
@@ -99,6 +106,40 @@ class MockState:
             user=user,
             scenario=spec.get("scenario") or scenario.name,
         )
+
+    def mint_key(
+        self,
+        label: str | None = None,
+        seed: int | str | None = None,
+        clock: ClockSpec | None = None,
+        scenario: str | None = None,
+        permissions: Iterable[str] = ALL_PERMISSIONS,
+        user: str | None = None,
+    ) -> Key:
+        """A fresh key in a fresh, empty account: the isolation primitive
+        (one per test, nothing to reset).  A ``label`` names the account and,
+        with the server seed, fixes its data, so a test sees the same ids
+        whatever ran before it."""
+        if label is not None and self.registry.account_by_label(label) is not None:
+            raise ValueError(f"an account labelled {label!r} exists already")
+        account = self.registry.create_account(label, clock=clock, seed=seed)
+        person = Person.from_identity(account.fake.user_id(), user) if user else None
+        return self.registry.add_key(account, permissions=permissions, user=person, scenario=scenario)
+
+    def reset(self) -> None:
+        """Every account starts over (keys keep working), the journal empties
+        and the active scenario is the one the server started with."""
+        for account in list(self.registry.accounts.values()):
+            self.registry.reset_account(account)
+        self.journal.clear()
+        self.anonymous = RuleBook("anonymous")
+        self.active = self.settings.scenario if self.catalog.get(self.settings.scenario) else DEFAULT
+
+    async def settle(self, accounts: Iterable[Account]) -> None:
+        """Resolve what fell due in ``accounts`` now, so a clock move's
+        consequences are complete when the call that moved it returns."""
+        for account in accounts:
+            account.settle()
 
     def set_active(self, name: str) -> None:
         if self.catalog.get(name) is None:

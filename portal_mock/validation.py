@@ -1,7 +1,7 @@
 """Checks Portal input against the JSON Schemas in ``actions``.
 
 Only the handful of keywords those schemas use are understood (``type``,
-``required``, ``enum``, ``minLength``, ``minimum``, ``items``,
+``required``, ``enum``, ``minLength``, ``pattern``, ``minimum``, ``items``,
 ``format: email``).  A general validator would stop at the first error per
 keyword or word its messages for schema authors; a Portal client wants every
 bad field named at once, in a sentence it can show to a person.
@@ -14,14 +14,18 @@ from typing import Any
 
 REQUIRED = "This field is required."
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_TYPE_NAMES = {"string": "a string", "integer": "an integer", "array": "a list", "object": "an object", "boolean": "true or false"}
+_TYPE_NAMES = {"string": "a string", "integer": "an integer", "number": "a number", "array": "a list", "object": "an object", "boolean": "true or false"}
 
 
-def _is_type(value: Any, kind: str) -> bool:
+def _is_type(value: Any, kind: str | list[str]) -> bool:
+    if isinstance(kind, list):
+        return any(_is_type(value, one) for one in kind)
     if kind == "string":
         return isinstance(value, str)
     if kind == "integer":
         return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
     if kind == "array":
         return isinstance(value, list)
     if kind == "object":
@@ -34,15 +38,18 @@ def _is_type(value: Any, kind: str) -> bool:
 def _check(value: Any, rule: dict[str, Any]) -> list[str]:
     kind = rule.get("type")
     if kind and not _is_type(value, kind):
-        return [f"Must be {_TYPE_NAMES.get(kind, kind)}."]
+        kinds = kind if isinstance(kind, list) else [kind]
+        return [f"Must be {' or '.join(_TYPE_NAMES.get(k, k) for k in kinds)}."]
     problems = []
     if "enum" in rule and value not in rule["enum"]:
         problems.append(f"Must be one of: {', '.join(map(str, rule['enum']))}.")
-    if "minLength" in rule and len(value.strip()) < rule["minLength"]:
-        problems.append("Must not be empty.")
+    if "minLength" in rule and isinstance(value, str) and len(value) < rule["minLength"]:
+        problems.append(f"Must be at least {rule['minLength']} characters.")
+    if "pattern" in rule and isinstance(value, str) and not re.search(rule["pattern"], value):
+        problems.append("Must not be empty." if rule["pattern"] == r"\S" else f"Must match {rule['pattern']}.")
     if "minimum" in rule and value < rule["minimum"]:
         problems.append(f"Must be at least {rule['minimum']}.")
-    if rule.get("format") == "email" and not _EMAIL.match(value):
+    if rule.get("format") == "email" and isinstance(value, str) and not _EMAIL.match(value):
         problems.append(f"{value!r} is not an email address.")
     if kind == "array" and "items" in rule:
         for index, item in enumerate(value):

@@ -1,0 +1,290 @@
+"""The control API under /__mock, through its Python client and raw HTTP."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+
+from conftest import TICKET
+from portal_mock import Control, ControlAPIError, Settings, create_app
+from portal_mock.clock import ClockSpec
+from portal_mock.live import LiveServer
+
+
+@pytest.fixture
+def live():
+    with LiveServer(create_app(Settings(clock=ClockSpec("manual"), keys=["main-key"], journal_size=50))) as server:
+        yield server
+
+
+@pytest.fixture
+def control(live):
+    with Control(live.url) as client:
+        yield client
+
+
+def portal(live, key: str) -> httpx.Client:
+    return httpx.Client(base_url=live.url, headers={"Authorization": f"Bearer {key}"})
+
+
+def test_health(control):
+    health = control.health()
+    assert health["status"] == "ok" and health["scenario"] == "default"
+
+
+def test_scenarios_listed_and_switched(control, live):
+    names = {s["name"]: s for s in control.scenarios()}
+    assert names["default"]["active"] and names["flaky"]["description"]
+    control.set_scenario("unauthorized")
+    with portal(live, "main-key") as client:
+        assert client.post("/v1/ticket", json=TICKET).status_code == 401
+    assert control.health()["scenario"] == "unauthorized"
+
+
+def test_minted_keys_are_isolated_accounts(control, live):
+    first, second = control.mint_key(), control.mint_key()
+    assert first.account != second.account
+    with portal(live, first.key) as a, portal(live, second.key) as b:
+        location = a.post("/v1/ticket", json=TICKET).headers["location"]
+        control.advance(2, key=first.key)
+        ticket = a.get(location).json()["resource"]["metadata"]["uri"]
+        assert b.get(location).status_code == 404
+        assert b.get(ticket).status_code == 404
+        assert a.get(ticket).status_code == 200
+    assert len(control.tasks(key=first.key)) == 1
+    assert control.tasks(key=second.key) == []
+
+
+def test_minted_key_bound_to_a_scenario_with_permissions(control, live):
+    failing = control.mint_key(scenario="task-failure")
+    viewer = control.mint_key(permissions=["ticket view"])
+    assert viewer.permissions == ["ticket view"]
+    with portal(live, failing.key) as client:
+        location = client.post("/v1/ticket", json=TICKET).headers["location"]
+        control.advance(2, key=failing.key)
+        assert client.get(location).json()["status"] == "failure"
+    with portal(live, viewer.key) as client:
+        assert client.post("/v1/ticket", json=TICKET).status_code == 403
+
+
+def test_a_label_fixes_the_accounts_data(control, live):
+    def first_task(label):
+        key = control.mint_key(label=label).key
+        with portal(live, key) as client:
+            return client.post("/v1/ticket", json=TICKET).json()
+
+    one, two = first_task("test_a"), first_task("test_b")
+    control.reset()
+    with pytest.raises(ControlAPIError) as taken:
+        control.mint_key(label="test_a")
+    assert taken.value.status == 422
+    assert one["uuid"] != two["uuid"]
+
+
+def test_clock_per_account_never_moves_another(control, live):
+    a, b = control.mint_key(), control.mint_key()
+    before = control.clock(key=b.key)["now"]
+    control.advance(100, key=a.key)
+    assert control.clock(key=b.key)["now"] == before
+    assert control.clock(key=a.key)["now"] == pytest.approx(before + 100, abs=5)
+
+
+def test_server_clock_advance_moves_every_manual_clock(control, live):
+    a = control.mint_key()
+    with portal(live, a.key) as client:
+        location = client.post("/v1/ticket", json=TICKET).headers["location"]
+        control.advance(2)
+        assert client.get(location).json()["status"] == "success"
+
+
+def test_clock_set_and_never_backwards(control):
+    a = control.mint_key()
+    now = control.clock(key=a.key)["now"]
+    assert control.set_clock(now + 60, key=a.key)["clocks"][0]["now"] == now + 60
+    with pytest.raises(ControlAPIError) as refused:
+        control.set_clock(now, key=a.key)
+    assert refused.value.status == 422
+
+
+def test_a_real_clock_cannot_be_moved(control):
+    real = control.mint_key(clock="real")
+    with pytest.raises(ControlAPIError) as refused:
+        control.advance(1, key=real.key)
+    assert refused.value.status == 409
+
+
+def test_resolve_a_task_now(control, live):
+    key = control.mint_key().key
+    with portal(live, key) as client:
+        location = client.post("/v1/ticket", json=TICKET).headers["location"]
+        resolved = control.resolve(location, outcome="rejected", errors={"message": "No."})
+        assert resolved["status"] == "rejected"
+        assert client.get(location).json()["errors"] == {"message": "No."}
+    with pytest.raises(ControlAPIError) as again:
+        control.resolve(location)
+    assert again.value.status == 409
+
+
+def test_tasks_filtered_by_status(control, live):
+    key = control.mint_key().key
+    with portal(live, key) as client:
+        first = client.post("/v1/ticket", json=TICKET).json()["uuid"]
+        client.post("/v1/ticket", json=TICKET)
+    control.resolve(first)
+    assert [t["uuid"] for t in control.tasks(key=key, status="success")] == [first]
+    assert len(control.tasks(key=key, status="pending")) == 1
+
+
+def test_reset_one_account_keeps_its_key(control, live):
+    key = control.mint_key().key
+    with portal(live, key) as client:
+        client.post("/v1/ticket", json=TICKET)
+        control.reset(key=key)
+        assert control.tasks(key=key) == []
+        assert client.post("/v1/ticket", json=TICKET).status_code == 202
+
+
+def test_reset_everything(control, live):
+    control.set_scenario("flaky")
+    with portal(live, "main-key") as client:
+        client.post("/v1/ticket", json=TICKET)
+    control.reset()
+    assert control.health()["scenario"] == "default"
+    assert control.tasks() == []
+    assert control.requests()["total"] == 0
+
+
+def test_journal_entries_and_redaction(control, live):
+    key = control.mint_key().key
+    with portal(live, key) as client:
+        client.post("/v1/ticket?x=1", json={**TICKET, "comment": "hello"}, headers={"X-Trace": "t1"})
+    journal = control.requests(key=key)
+    (entry,) = journal["requests"]
+    assert entry["method"] == "POST" and entry["path"] == "/v1/ticket" and entry["query"] == "x=1"
+    assert entry["action"] == "ticket:add" and entry["status"] == 202
+    assert entry["body"] == {**TICKET, "comment": "hello"}
+    assert entry["headers"]["x-trace"] == "t1"
+    assert entry["headers"]["authorization"] == f"Bearer …{key[-4:]}"
+    assert entry["key"] == f"…{key[-4:]}"
+    assert entry["duration_ms"] >= 0
+    assert key not in httpx.get(f"{live.url}/__mock/requests").text
+
+
+def test_journal_records_the_rule_that_fired(control, live):
+    key = control.mint_key(scenario="flaky").key
+    with portal(live, key) as client:
+        for _ in range(3):
+            client.post("/v1/ticket", json=TICKET)
+    entries = control.requests(key=key)["requests"]
+    assert [e["rule"] for e in entries] == [None, None, "every third request fails"]
+    assert entries[-1]["scenario"] == "flaky" and entries[-1]["status"] == 503
+
+
+def test_journal_filters(control, live):
+    key = control.mint_key().key
+    with portal(live, key) as client:
+        location = client.post("/v1/ticket", json=TICKET).headers["location"]
+        client.get(location)
+        client.get("/v1/task/nope")
+    assert [e["action"] for e in control.requests(key=key, action="task:show")["requests"]] == ["task:show", "task:show"]
+    assert [e["status"] for e in control.requests(key=key, status=404)["requests"]] == [404]
+    assert control.requests(key=key, path="/v1/ticket")["total"] == 1
+    assert control.requests(key=key, since=time.time() + 60)["total"] == 0
+    assert control.requests(key=key, limit=1)["requests"][0]["path"] == "/v1/task/nope"
+
+
+def test_journal_is_bounded_and_says_what_it_dropped(control, live):
+    key = control.mint_key().key
+    with portal(live, key) as client:
+        for _ in range(60):
+            client.get("/v1/task/nope")
+    journal = control.requests()
+    assert journal["total"] == 50 and journal["dropped"] == 10 and journal["capacity"] == 50
+    control.clear_requests()
+    assert control.requests()["total"] == 0
+
+
+def test_verification_counts_and_near_misses(control, live):
+    key = control.mint_key().key
+    with portal(live, key) as client:
+        location = client.post("/v1/ticket", json={**TICKET, "subject": "one"}).headers["location"]
+        client.get(location)
+        client.get(location)
+    assert control.count(action="task:show", key=key)["count"] == 2
+    assert control.count(action="ticket:add", key=key, body={"subject": "one"})["count"] == 1
+    missed = control.count(action="ticket:add", key=key, body={"subject": "two"})
+    assert missed["count"] == 0
+    nearest = missed["near_misses"][0]
+    assert nearest["request"]["action"] == "ticket:add"
+    assert "subject" in nearest["reason"]
+    assert control.count(action="ticket:add", key=key, status=503)["near_misses"][0]["reason"] == "status is 202, not 503"
+
+
+def test_unknown_portal_path_names_the_nearest_endpoints(live):
+    with portal(live, "main-key") as client:
+        response = client.get("/v1/tickets/12")
+    assert response.status_code == 404
+    misses = response.json()["near_misses"]
+    assert misses[0]["path"] == "/v1/ticket/{id}" and misses[0]["method"] == "GET"
+    assert "'ticket'" in misses[0]["why"] and "'tickets'" in misses[0]["why"]
+    assert Control(live.url).requests(status=404)["requests"][-1]["path"] == "/v1/tickets/12"
+
+
+@pytest.mark.parametrize(
+    "method, path, body, status",
+    [
+        ("PUT", "/__mock/scenario", {"name": "nope"}, 404),
+        ("PUT", "/__mock/scenario", {}, 422),
+        ("PUT", "/__mock/scenario", {"name": 3}, 422),
+        ("POST", "/__mock/keys", {"scenario": "nope"}, 404),
+        ("POST", "/__mock/keys", {"permissions": ["root"]}, 422),
+        ("POST", "/__mock/keys", {"clock": "sundial"}, 422),
+        ("POST", "/__mock/clock/advance", {"seconds": -1}, 422),
+        ("POST", "/__mock/clock/advance", {"seconds": "ten"}, 422),
+        ("POST", "/__mock/clock/advance", {"seconds": 1, "key": "unknown"}, 404),
+        ("POST", "/__mock/tasks/00000000-0000-4000-8000-000000000000/resolve", {}, 404),
+        ("POST", "/__mock/reset", {"key": "unknown"}, 404),
+        ("POST", "/__mock/requests/count", {"action": "ticket:bogus"}, 422),
+        ("POST", "/__mock/requests/count", {"body": {"a": {"regex": "("}}}, 422),
+        ("GET", "/__mock/nothing", None, 404),
+    ],
+)
+def test_bad_control_input_is_a_json_4xx(live, method, path, body, status):
+    response = httpx.request(method, live.url + path, json=body)
+    assert response.status_code == status
+    assert response.json()["message"]
+
+
+def test_bad_outcome_is_422(control, live):
+    key = control.mint_key().key
+    with portal(live, key) as client:
+        location = client.post("/v1/ticket", json=TICKET).headers["location"]
+    with pytest.raises(ControlAPIError) as refused:
+        control.resolve(location, outcome="maybe")
+    assert refused.value.status == 422 and "outcome" in refused.value.errors
+
+
+@pytest.mark.parametrize("query", ["status=teapot", "account=x", "since=yesterday"])
+def test_bad_filters_are_422(live, query):
+    path = "/__mock/tasks" if query.startswith(("status", "account")) else "/__mock/requests"
+    assert httpx.get(f"{live.url}{path}?{query}").status_code == 422
+
+
+def test_malformed_control_json_is_a_clear_error(live):
+    response = httpx.post(f"{live.url}/__mock/keys", content=b"{nope", headers={"Content-Type": "application/json"})
+    assert response.status_code == 422 and "JSON" in response.json()["message"]
+
+
+def test_admin_token_guards_the_control_api():
+    with LiveServer(create_app(Settings(admin_token="s3cret"))) as server:
+        assert httpx.get(f"{server.url}/__mock/health").status_code == 401
+        assert httpx.get(f"{server.url}/__mock/health", headers={"Authorization": "Bearer wrong"}).status_code == 401
+        with Control(server.url, token="s3cret") as control:
+            assert control.health()["status"] == "ok"
+
+
+def test_no_admin_serves_no_control_api():
+    with LiveServer(create_app(Settings(admin=False))) as server:
+        assert httpx.get(f"{server.url}/__mock/health").status_code == 404

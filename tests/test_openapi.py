@@ -1,0 +1,70 @@
+"""One OpenAPI 3.1 document for everything served, valid, built from the
+same schemas that validate input, and honoured by the live server."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import httpx
+import pytest
+import schemathesis
+import yaml
+from hypothesis import HealthCheck, settings
+from openapi_spec_validator import validate
+
+from portal_mock import Settings, create_app
+from portal_mock.actions import BY_NAME
+from portal_mock.clock import ClockSpec
+from portal_mock.control import OPERATIONS
+from portal_mock.live import LiveServer
+from portal_mock.openapi import openapi
+
+KEY = "conformance-key"
+DOCUMENT = openapi()
+
+
+@pytest.fixture(scope="module")
+def live():
+    with LiveServer(create_app(Settings(clock=ClockSpec("manual"), keys=[KEY], task_delay=0))) as server:
+        yield server
+
+
+def test_the_document_is_valid_openapi_3_1():
+    assert DOCUMENT["openapi"] == "3.1.0"
+    validate(DOCUMENT)
+
+
+def test_request_schemas_are_the_validation_schemas():
+    ticket_add = DOCUMENT["paths"]["/v1/ticket"]["post"]["requestBody"]["content"]
+    assert ticket_add["application/json"]["schema"] is BY_NAME["ticket:add"].body
+    assert ticket_add["application/x-www-form-urlencoded"]["schema"] is BY_NAME["ticket:add"].body
+    mint = DOCUMENT["paths"]["/__mock/keys"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert mint is next(op for op in OPERATIONS if op.name == "mint_key").body
+
+
+def test_queued_actions_document_location_and_every_status():
+    add = DOCUMENT["paths"]["/v1/ticket"]["post"]["responses"]
+    assert "Location" in add["202"]["headers"]
+    assert {"202", "401", "403", "413", "415", "422"} <= set(add)
+    assert {"200", "401", "404"} <= set(DOCUMENT["paths"]["/v1/task/{uuid}"]["get"]["responses"])
+
+
+def test_served_as_json_and_yaml_and_printed_by_the_cli(live):
+    assert httpx.get(f"{live.url}/__mock/openapi.json").json() == json.loads(json.dumps(DOCUMENT))
+    assert yaml.safe_load(httpx.get(f"{live.url}/__mock/openapi.yaml").text) == json.loads(json.dumps(DOCUMENT))
+    printed = subprocess.run([sys.executable, "-m", "portal_mock", "openapi"], capture_output=True, text=True, timeout=60)
+    assert json.loads(printed.stdout) == json.loads(json.dumps(DOCUMENT))
+
+
+schema = schemathesis.openapi.from_dict(DOCUMENT)
+
+
+@schema.parametrize()
+@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=True)
+def test_live_responses_conform_to_the_document(case, live):
+    """Property-based: generated requests against the live server, every
+    response checked against the document (status, headers, body schema,
+    and never a server error)."""
+    case.call_and_validate(base_url=live.url, headers={"Authorization": f"Bearer {KEY}"}, timeout=5)
