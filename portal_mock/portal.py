@@ -41,7 +41,7 @@ def authorize(key: Key, action: Action) -> None:
 
 def ticket_id(request: Request) -> int:
     raw = request.path_params["id"]
-    if not raw.isdigit() or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
         raise PortalError(422, "The ticket id must be a positive integer.", {"id": ["Must be a positive integer."]})
     return int(raw)
 
