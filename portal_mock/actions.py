@@ -24,6 +24,8 @@ class Action:
     queued: bool = False
     body: dict[str, Any] | None = None
     statuses: tuple[int, ...] = field(default=())
+    fields: tuple[str, ...] = ()
+    """What a list endpoint filters, matches and sorts by (item attributes)."""
 
     @property
     def resource(self) -> str:
@@ -56,7 +58,7 @@ _TICKET_QUEUED = (202, 401, 403, 404, 413, 415, 422)
 
 ACTIONS: tuple[Action, ...] = (
     Action("ticket:add", "POST", "/v1/ticket", "Open a support ticket", "ticket edit", True, TICKET_ADD, _QUEUED),
-    Action("ticket:list", "GET", "/v1/ticket", "List tickets", "ticket view", statuses=(200, 401, 403, 416, 422)),
+    Action("ticket:list", "GET", "/v1/ticket", "List tickets", "ticket view", statuses=(200, 401, 403, 416, 422), fields=("id", "subject", "status")),
     Action("ticket:show", "GET", "/v1/ticket/{id}", "Show one ticket", "ticket view", statuses=(200, 401, 403, 404, 422)),
     Action("ticket:comment", "POST", "/v1/ticket/{id}/comment", "Comment on a ticket", "ticket edit", True, TICKET_COMMENT, _TICKET_QUEUED),
     Action("ticket:close", "POST", "/v1/ticket/{id}/close", "Close a ticket", "ticket edit", True, NO_INPUT, _TICKET_QUEUED),

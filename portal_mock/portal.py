@@ -17,6 +17,7 @@ from starlette.routing import Route
 from .accounts import Key
 from .actions import ACTIONS, Action
 from .bodies import decode, media_type, read_body
+from .listing import parse, select
 from .state import MockState
 from .tasks import Task
 from .validation import clean, validate
@@ -74,6 +75,16 @@ async def ticket_show(request: Request, state: MockState, key: Key, action: Acti
     return portal_response(ticket.to_dict())
 
 
+def listed(request: Request, action: Action, items: list[Any]) -> Response:
+    """A list endpoint's answer: the requested page and its ``Content-Range``."""
+    page = select(items, parse(request.query_params.multi_items(), action.fields))
+    return portal_response([item.to_dict() for item in page.items], headers={"Content-Range": page.content_range})
+
+
+async def ticket_list(request: Request, state: MockState, key: Key, action: Action) -> Response:
+    return listed(request, action, key.account.tickets.all())
+
+
 async def queue(request: Request, state: MockState, key: Key, action: Action) -> Response:
     """Every queued action: check the target exists now, validate the input,
     and accept a task whose effect runs when it resolves."""
@@ -87,7 +98,7 @@ async def queue(request: Request, state: MockState, key: Key, action: Action) ->
     return accepted(task)
 
 
-HANDLERS = {"task:show": task_show, "ticket:show": ticket_show}
+HANDLERS = {"task:show": task_show, "ticket:list": ticket_list, "ticket:show": ticket_show}
 
 
 def endpoint(action: Action):
