@@ -119,5 +119,21 @@ def endpoint(action: Action):
     return serve
 
 
+def _by_method(endpoints: dict[str, Any]):
+    """One endpoint for a path several actions share (GET and POST
+    ``/v1/ticket``), so that a 405's ``Allow`` names every method."""
+    if len(endpoints) == 1:
+        return next(iter(endpoints.values()))
+
+    async def serve(request: Request) -> Response:
+        return await endpoints["GET" if request.method == "HEAD" else request.method](request)
+
+    return serve
+
+
 def routes() -> list[Route]:
-    return [Route(a.path, endpoint(a), methods=[a.method], name=a.name) for a in ACTIONS if a.name in HANDLERS or a.queued]
+    served: dict[str, dict[str, Any]] = {}
+    for a in ACTIONS:
+        if a.name in HANDLERS or a.queued:
+            served.setdefault(a.path, {})[a.method] = endpoint(a)
+    return [Route(path, _by_method(endpoints), methods=list(endpoints)) for path, endpoints in served.items()]

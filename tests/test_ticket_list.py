@@ -170,3 +170,8 @@ def test_401_without_a_key(anonymous):
 def test_auth_comes_before_bad_parameters(anonymous):
     assert anonymous.get("/v1/ticket", params={"page": "x"}).status_code == 401
 
+
+def test_a_wrong_method_on_the_collection_allows_both_get_and_post(client):
+    response = client.http.delete("/v1/ticket")
+    assert response.status_code == 405
+    assert {m.strip() for m in response.headers["allow"].split(",")} >= {"GET", "POST"}
