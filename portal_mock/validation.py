@@ -1,10 +1,12 @@
-"""Checks Portal input against the JSON Schemas in ``actions``.
+"""Checks Portal input (and seeded state) against the JSON Schemas in
+``actions`` and ``tickets``.
 
 Only the handful of keywords those schemas use are understood (``type``,
-``required``, ``enum``, ``minLength``, ``minimum``, ``items``,
-``format: email``).  A general validator would stop at the first error per
-keyword or word its messages for schema authors; a Portal client wants every
-bad field named at once, in a sentence it can show to a person.
+``required``, ``enum``, ``minLength``, ``pattern``, ``minimum``,
+``maximum``, ``items`` with ``properties``, ``additionalProperties: false``
+and ``format: email``).  A general validator would stop at the first error
+per keyword or word its messages for schema authors; a Portal client wants
+every bad field named at once, in a sentence it can show to a person.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 REQUIRED = "This field is required."
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_TYPE_NAMES = {"string": "a string", "integer": "an integer", "array": "a list", "object": "an object", "boolean": "true or false"}
+_TYPE_NAMES = {"string": "a string", "integer": "an integer", "number": "a number", "array": "a list", "object": "an object", "boolean": "true or false"}
 
 
 def _is_type(value: Any, kind: str) -> bool:
@@ -22,6 +24,8 @@ def _is_type(value: Any, kind: str) -> bool:
         return isinstance(value, str)
     if kind == "integer":
         return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
     if kind == "array":
         return isinstance(value, list)
     if kind == "object":
@@ -40,13 +44,20 @@ def _check(value: Any, rule: dict[str, Any]) -> list[str]:
         problems.append(f"Must be one of: {', '.join(map(str, rule['enum']))}.")
     if "minLength" in rule and len(value.strip()) < rule["minLength"]:
         problems.append("Must not be empty.")
+    if "pattern" in rule and not re.fullmatch(rule["pattern"], value):
+        problems.append(f"Must match {rule['pattern']}.")
     if "minimum" in rule and value < rule["minimum"]:
         problems.append(f"Must be at least {rule['minimum']}.")
+    if "maximum" in rule and value > rule["maximum"]:
+        problems.append(f"Must be at most {rule['maximum']}.")
     if rule.get("format") == "email" and not _EMAIL.match(value):
         problems.append(f"{value!r} is not an email address.")
     if kind == "array" and "items" in rule:
         for index, item in enumerate(value):
             problems.extend(f"Item {index + 1}: {p}" for p in _check(item, rule["items"]))
+            if "properties" in rule["items"] and isinstance(item, dict):
+                nested = validate(rule["items"], item)
+                problems.extend(f"Item {index + 1}: {name}: {p}" for name, ps in nested.items() for p in ps)
     return problems
 
 
@@ -55,7 +66,8 @@ def validate(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, list[str
 
     Optional fields given as ``null`` or an empty string count as absent
     (forms cannot leave a field out); fields the schema does not name are
-    ignored, as the vendor's PHP backend ignores them.
+    ignored, as the vendor's PHP backend ignores them, unless the schema says
+    ``additionalProperties: false``.
     """
     errors: dict[str, list[str]] = {}
     properties = schema.get("properties", {})
@@ -72,6 +84,8 @@ def validate(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, list[str
         problems = _check(value, rule)
         if problems:
             errors[name] = problems
+    if schema.get("additionalProperties") is False:
+        errors.update({name: ["Unknown field."] for name in data if name not in properties})
     return errors
 
 
