@@ -24,7 +24,8 @@ class Action:
     queued: bool = False
     body: dict[str, Any] | None = None
     statuses: tuple[int, ...] = field(default=())
-    query: dict[str, Any] = field(default_factory=dict)
+    fields: tuple[str, ...] = ()
+    """What a list endpoint filters, matches and sorts by (item attributes)."""
 
     @property
     def resource(self) -> str:
@@ -34,16 +35,26 @@ class Action:
 EMAIL = {"type": "string", "format": "email"}
 NOT_BLANK = r"\S"
 
+
+
+def optional(rule: dict[str, Any]) -> dict[str, Any]:
+    """An optional field also accepts ``null``, meaning "not given"."""
+    nullable = {**rule, "type": [rule["type"], "null"]}
+    if "enum" in rule:
+        nullable["enum"] = [*rule["enum"], None]
+    return nullable
+
+
 TICKET_ADD = {
     "type": "object",
     "required": ["department", "subject"],
     "properties": {
         "department": {"type": "string", "enum": list(DEPARTMENTS)},
-        "category": {"type": "string", "enum": list(CATEGORY_NAMES)},
+        "category": optional({"type": "string", "enum": list(CATEGORY_NAMES)}),
         "subject": {"type": "string", "pattern": NOT_BLANK},
-        "comment": {"type": "string"},
-        "service_id": {"type": "integer", "minimum": 1},
-        "recipients": {"type": "array", "items": EMAIL},
+        "comment": optional({"type": "string"}),
+        "service_id": optional({"type": "integer", "minimum": 1}),
+        "recipients": optional({"type": "array", "items": EMAIL}),
     },
 }
 TICKET_COMMENT = {
@@ -58,7 +69,7 @@ _TICKET_QUEUED = (202, 401, 403, 404, 413, 415, 422)
 
 ACTIONS: tuple[Action, ...] = (
     Action("ticket:add", "POST", "/v1/ticket", "Open a support ticket", "ticket edit", True, TICKET_ADD, _QUEUED),
-    Action("ticket:list", "GET", "/v1/ticket", "List tickets", "ticket view", statuses=(200, 401, 403, 416, 422)),
+    Action("ticket:list", "GET", "/v1/ticket", "List tickets", "ticket view", statuses=(200, 401, 403, 416, 422), fields=("id", "subject", "status")),
     Action("ticket:show", "GET", "/v1/ticket/{id}", "Show one ticket", "ticket view", statuses=(200, 401, 403, 404, 422)),
     Action("ticket:comment", "POST", "/v1/ticket/{id}/comment", "Comment on a ticket", "ticket edit", True, TICKET_COMMENT, _TICKET_QUEUED),
     Action("ticket:close", "POST", "/v1/ticket/{id}/close", "Close a ticket", "ticket edit", True, NO_INPUT, _TICKET_QUEUED),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hmac
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
 from starlette.requests import Request
@@ -20,29 +20,26 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .accounts import ALL_PERMISSIONS, Account
-from .actions import BY_NAME
 from .bodies import decode, read_body
 from .clock import ManualClock, parse_clock
 from .journal import redact, verify
+from .routing import grouped
 from .scenario import Match
+from .scenario_schema import match_schema
 from .state import MockState
 from .tasks import OUTCOMES
 from .validation import validate
 from .wire import JSON, PortalError, dumps
 
 PREFIX = "/__mock"
+CLOCK_PATTERN = r"^(real|manual|scaled:([1-9][0-9]*(\.[0-9]+)?|0?\.[0-9]*[1-9][0-9]*))$"
 
 _KEY = {"type": "string", "description": "an API key; the operation applies to its account"}
-_MATCH_PROPERTIES = {
-    "action": {"type": ["string", "array"]},
-    "method": {"type": "string"},
-    "path": {"type": "string"},
-    "key": {"type": ["string", "array"]},
-    "headers": {"type": "object"},
-    "query": {"type": "object"},
-    "body": {"type": "object"},
-    "status": {"type": "integer"},
-}
+_PATTERN = match_schema()
+_PATTERN["properties"]["status"] = {"type": "integer", "description": "the response status, too"}
+_STRING = {"type": "string"}
+_INTEGER = {"type": "integer"}
+_NUMBER = {"type": "number", "description": "unix seconds"}
 
 
 @dataclass(frozen=True)
@@ -52,8 +49,9 @@ class Operation:
     path: str
     summary: str
     body: dict[str, Any] | None = None
-    query: tuple[str, ...] = ()
+    query: dict[str, dict[str, Any]] = field(default_factory=dict)
     statuses: tuple[int, ...] = (200,)
+    media_type: str = JSON
 
 
 OPERATIONS: tuple[Operation, ...] = (
@@ -72,17 +70,17 @@ OPERATIONS: tuple[Operation, ...] = (
                 "permissions": {"type": "array", "items": {"type": "string", "enum": list(ALL_PERMISSIONS)}},
                 "label": {"type": "string", "minLength": 1, "description": "names the account; seeds its data with the server seed"},
                 "seed": {"type": ["integer", "string"]},
-                "clock": {"type": "string", "description": "real, manual or scaled:K (default: the server's)"},
+                "clock": {"type": "string", "pattern": CLOCK_PATTERN, "description": "real, manual or scaled:K (default: the server's)"},
                 "user": {"type": "string", "description": "<name> - <email>"},
             },
         },
-        statuses=(201, 404, 422),
+        statuses=(201, 404, 409, 422),
     ),
     Operation(
         "reset", "POST", "/reset", "Start over: every account, or the account of one key",
         {"type": "object", "properties": {"key": _KEY}}, statuses=(200, 404, 422),
     ),
-    Operation("clock", "GET", "/clock", "Read the clock (the server's, or a key's account's)", query=("key",), statuses=(200, 404)),
+    Operation("clock", "GET", "/clock", "Read the clock (the server's, or a key's account's)", query={"key": _STRING}, statuses=(200, 404)),
     Operation(
         "clock_advance", "POST", "/clock/advance", "Move manual clocks forward, resolving what falls due",
         {"type": "object", "required": ["seconds"], "properties": {"seconds": {"type": "number", "minimum": 0}, "key": _KEY}},
@@ -93,7 +91,10 @@ OPERATIONS: tuple[Operation, ...] = (
         {"type": "object", "required": ["time"], "properties": {"time": {"type": "number", "minimum": 0}, "key": _KEY}},
         statuses=(200, 404, 409, 422),
     ),
-    Operation("tasks", "GET", "/tasks", "Tasks, filtered by key, account or status", query=("key", "account", "status"), statuses=(200, 404, 422)),
+    Operation(
+        "tasks", "GET", "/tasks", "Tasks, filtered by key, account or status",
+        query={"key": _STRING, "account": _INTEGER, "status": {"enum": ["pending", *OUTCOMES]}}, statuses=(200, 404, 422),
+    ),
     Operation(
         "resolve_task", "POST", "/tasks/{uuid}/resolve", "Finish a task now",
         {"type": "object", "properties": {"outcome": {"type": "string", "enum": list(OUTCOMES)}, "errors": {"type": "object"}}},
@@ -101,15 +102,19 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation(
         "requests", "GET", "/requests", "The request journal, oldest first",
-        query=("action", "key", "account", "status", "path", "since", "until", "limit"), statuses=(200, 404, 422),
+        query={
+            "action": _STRING, "key": _STRING, "account": _INTEGER, "status": _INTEGER, "path": _STRING,
+            "since": _NUMBER, "until": _NUMBER, "limit": _INTEGER,
+        },
+        statuses=(200, 422),
     ),
     Operation("clear_requests", "DELETE", "/requests", "Empty the journal"),
     Operation(
         "count_requests", "POST", "/requests/count", "How many journal entries match a pattern, and the nearest misses",
-        {"type": "object", "properties": _MATCH_PROPERTIES}, statuses=(200, 422),
+        _PATTERN, statuses=(200, 422),
     ),
     Operation("openapi_json", "GET", "/openapi.json", "This server's OpenAPI document"),
-    Operation("openapi_yaml", "GET", "/openapi.yaml", "This server's OpenAPI document, as YAML"),
+    Operation("openapi_yaml", "GET", "/openapi.yaml", "This server's OpenAPI document, as YAML", media_type="application/yaml"),
 )
 
 
@@ -131,10 +136,22 @@ async def _input(request: Request, operation: Operation) -> dict[str, Any]:
         data = decode(await read_body(request), "application/json", operation.body)
     except PortalError as error:
         raise ControlError(error.status, error.body["message"]) from None
-    errors = validate(operation.body, data)
+    errors = _pattern_errors(data) if operation.body is _PATTERN else validate(operation.body, data)
     if errors:
         raise ControlError(422, "The control request was invalid.", errors)
     return data
+
+
+def _pattern_errors(data: dict[str, Any]) -> dict[str, list[str]]:
+    """A verification pattern is a scenario ``match``: checked by the same
+    JSON Schema that checks scenario files."""
+    import jsonschema
+
+    errors: dict[str, list[str]] = {}
+    for error in jsonschema.Draft202012Validator(_PATTERN).iter_errors(data):
+        field = ".".join(map(str, error.absolute_path)) or "pattern"
+        errors.setdefault(field, []).append(error.message)
+    return errors
 
 
 def _account_of(state: MockState, token: str) -> Account:
@@ -144,8 +161,13 @@ def _account_of(state: MockState, token: str) -> Account:
     return key.account
 
 
+def _param(request: Request, name: str) -> str | None:
+    """A query parameter; empty counts as absent, as on the Portal's lists."""
+    return request.query_params.get(name) or None
+
+
 def _int_param(request: Request, name: str) -> int | None:
-    raw = request.query_params.get(name)
+    raw = _param(request, name)
     if raw is None:
         return None
     try:
@@ -155,11 +177,14 @@ def _int_param(request: Request, name: str) -> int | None:
 
 
 def _float_param(request: Request, name: str) -> float | None:
-    raw = request.query_params.get(name)
+    raw = _param(request, name)
     if raw is None:
         return None
     try:
-        return float(raw)
+        value = float(raw)
+        if value != value:
+            raise ValueError(raw)
+        return value
     except ValueError:
         raise ControlError(422, f"{name} must be a number of unix seconds, not {raw!r}.") from None
 
@@ -219,7 +244,7 @@ async def mint_key(request: Request, state: MockState, data: dict[str, Any]) -> 
             user=data.get("user"),
         )
     except ValueError as error:
-        raise ControlError(422, "The control request was invalid.", {"label": [str(error)]}) from None
+        raise ControlError(409, str(error)) from None
     return json_response(
         {
             "key": key.token,
@@ -243,7 +268,7 @@ async def reset(request: Request, state: MockState, data: dict[str, Any]) -> Any
 
 
 async def clock(request: Request, state: MockState, data: dict[str, Any]) -> Any:
-    token = request.query_params.get("key")
+    token = _param(request, "key")
     if token is not None:
         return _clock_view(_account_of(state, token))
     return {"clocks": [_clock_view(a) for a in state.registry.accounts.values()], "server": state.settings.clock.kind}
@@ -261,7 +286,7 @@ async def clock_set(request: Request, state: MockState, data: dict[str, Any]) ->
     accounts = _manual_clocks(state, data)
     behind = [a.id for a in accounts if a.clock.now() > data["time"]]
     if behind:
-        raise ControlError(422, "A clock cannot be moved backwards.", {"time": [f"is before the clock of account(s) {behind}"]})
+        raise ControlError(409, f"A clock cannot be moved backwards: the time is before the clock of account(s) {behind}.")
     for account in accounts:
         account.clock.set(float(data["time"]))
     await state.settle(accounts)
@@ -269,9 +294,9 @@ async def clock_set(request: Request, state: MockState, data: dict[str, Any]) ->
 
 
 async def tasks(request: Request, state: MockState, data: dict[str, Any]) -> Any:
-    token = request.query_params.get("key")
+    token = _param(request, "key")
     account_id = _int_param(request, "account")
-    status = request.query_params.get("status")
+    status = _param(request, "status")
     if status is not None and status not in ("pending", *OUTCOMES):
         raise ControlError(422, f"status must be pending, {', '.join(OUTCOMES)}; not {status!r}.")
     accounts = list(state.registry.accounts.values())
@@ -306,11 +331,11 @@ async def requests(request: Request, state: MockState, data: dict[str, Any]) -> 
     status = _int_param(request, "status")
     limit = _int_param(request, "limit")
     entries = state.journal.select(
-        action=request.query_params.get("action"),
-        key=request.query_params.get("key"),
+        action=_param(request, "action"),
+        key=_param(request, "key"),
         account=account,
         status=status,
-        path=request.query_params.get("path"),
+        path=_param(request, "path"),
         since=_float_param(request, "since"),
         until=_float_param(request, "until"),
     )
@@ -325,10 +350,6 @@ async def clear_requests(request: Request, state: MockState, data: dict[str, Any
 
 
 async def count_requests(request: Request, state: MockState, data: dict[str, Any]) -> Any:
-    named = [data["action"]] if isinstance(data.get("action"), str) else data.get("action") or []
-    unknown = [name for name in named if name not in BY_NAME]
-    if unknown:
-        raise ControlError(422, "The control request was invalid.", {"action": [f"unknown action {name!r}" for name in unknown]})
     spec = {name: value for name, value in data.items() if name != "status"}
     try:
         pattern = Match.parse(spec)
@@ -392,4 +413,4 @@ def _endpoint(operation: Operation) -> Callable[[Request], Awaitable[Response]]:
 
 
 def routes() -> list[Route]:
-    return [Route(PREFIX + op.path, _endpoint(op), methods=[op.method], name=f"mock:{op.name}") for op in OPERATIONS]
+    return grouped((PREFIX + op.path, op.method, _endpoint(op)) for op in OPERATIONS)

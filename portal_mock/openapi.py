@@ -13,6 +13,7 @@ from typing import Any
 
 from .actions import ACTIONS, Action
 from .control import OPERATIONS, PREFIX, Operation
+from .listing import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ORDERS
 
 _REF = {
     "type": "object",
@@ -136,8 +137,43 @@ def _error(status: int) -> dict[str, Any]:
 def _path_parameters(path: str) -> list[dict[str, Any]]:
     parameters = []
     for name in re.findall(r"\{(\w+)\}", path):
-        schema = {"type": "string", "format": "uuid"} if name == "uuid" else {"type": "string"}
+        schema = {"type": "string", "format": "uuid"} if name == "uuid" else {"type": "integer", "minimum": 1}
         parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
+    return parameters
+
+
+def form_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """The JSON input schema as a form carries it: a form cannot say
+    ``null`` (an empty field is how it leaves one out), so nullable fields
+    lose their null."""
+    properties = {}
+    for name, rule in schema.get("properties", {}).items():
+        if isinstance(rule.get("type"), list):
+            rule = {**rule, "type": next(t for t in rule["type"] if t != "null")}
+            if "enum" in rule:
+                rule["enum"] = [v for v in rule["enum"] if v is not None]
+        properties[name] = rule
+    return {**schema, "properties": properties}
+
+
+def _list_parameters(action: Action) -> list[dict[str, Any]]:
+    """A list action's query parameters, from the fields it lists by."""
+    if not action.fields:
+        return []
+
+    def query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+        return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+    parameters = []
+    for field in action.fields:
+        parameters.append(query(f"filter[{field}]", {"type": "string"}, f"{field} equals this (case-insensitive)"))
+        parameters.append(query(f"match[{field}]", {"type": "string"}, f"{field} contains this (case-insensitive)"))
+    parameters += [
+        query("sortBy", {"enum": list(action.fields)}, "sort field (default: id)"),
+        query("sortOrder", {"enum": list(ORDERS)}, "sort direction (default: ASC)"),
+        query("page", {"type": "integer"}, "1-based page number; below 1 or past the last page is a 416, not a 422"),
+        query("pageSize", {"type": "integer"}, f"items per page (default {DEFAULT_PAGE_SIZE}); outside 1-{MAX_PAGE_SIZE} is a 416, not a 422"),
+    ]
     return parameters
 
 
@@ -171,12 +207,11 @@ def _portal_operation(action: Action) -> dict[str, Any]:
         "parameters": _path_parameters(action.path),
         "responses": responses,
     }
-    for name, schema in action.query.items():
-        operation["parameters"].append({"name": name, "in": "query", "required": False, "schema": schema})
+    operation["parameters"].extend(_list_parameters(action))
     if action.queued and action.body is not None:
         operation["requestBody"] = {
             "required": bool(action.body.get("required")),
-            "content": {"application/json": {"schema": action.body}, "application/x-www-form-urlencoded": {"schema": action.body}},
+            "content": {"application/json": {"schema": action.body}, "application/x-www-form-urlencoded": {"schema": form_schema(action.body)}},
         }
     return operation
 
@@ -185,7 +220,7 @@ def _control_operation(operation: Operation) -> dict[str, Any]:
     responses: dict[str, Any] = {}
     for status in operation.statuses:
         if status < 300:
-            responses[str(status)] = {"description": DESCRIPTIONS.get(status, "OK"), "content": _json({})}
+            responses[str(status)] = {"description": DESCRIPTIONS.get(status, "OK"), "content": {operation.media_type: {"schema": {}}}}
         else:
             responses[str(status)] = _error(status)
     described: dict[str, Any] = {
@@ -193,7 +228,7 @@ def _control_operation(operation: Operation) -> dict[str, Any]:
         "summary": operation.summary,
         "tags": ["control"],
         "parameters": _path_parameters(operation.path)
-        + [{"name": name, "in": "query", "required": False, "schema": {"type": "string"}} for name in operation.query],
+        + [{"name": name, "in": "query", "required": False, "schema": schema} for name, schema in operation.query.items()],
         "responses": responses,
     }
     if operation.body is not None:

@@ -22,6 +22,8 @@ from starlette.routing import Route
 from .accounts import Key
 from .actions import ACTIONS, Action
 from .bodies import decode, media_type, read_body
+from .listing import parse, select
+from .routing import grouped
 from .scenario import Decision, RequestFacts
 from .state import MockState
 from .tasks import Task, TaskPlan
@@ -71,7 +73,7 @@ def bearer_token(request: Request) -> str | None:
 
 def ticket_id(request: Request) -> int:
     raw = request.path_params["id"]
-    if not raw.isdigit() or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
         raise PortalError(422, "The ticket id must be a positive integer.", {"id": ["Must be a positive integer."]})
     return int(raw)
 
@@ -95,6 +97,16 @@ async def ticket_show(call: Call, key: Key) -> Response:
     return portal_response(ticket.to_dict())
 
 
+def listed(request: Request, action: Action, items: list[Any]) -> Response:
+    """A list endpoint's answer: the requested page and its ``Content-Range``."""
+    page = select(items, parse(request.query_params.multi_items(), action.fields))
+    return portal_response([item.to_dict() for item in page.items], headers={"Content-Range": page.content_range})
+
+
+async def ticket_list(call: Call, key: Key) -> Response:
+    return listed(call.request, call.action, key.account.tickets.all())
+
+
 async def queue(call: Call, key: Key) -> Response:
     """Every queued action: check the target exists now, validate the input,
     and accept a task whose effect runs when it resolves."""
@@ -108,7 +120,7 @@ async def queue(call: Call, key: Key) -> Response:
 
 
 Handler = Callable[[Call, Key], Awaitable[Response]]
-HANDLERS: dict[str, Handler] = {"task:show": task_show, "ticket:show": ticket_show}
+HANDLERS: dict[str, Handler] = {"task:show": task_show, "ticket:list": ticket_list, "ticket:show": ticket_show}
 
 
 def forced(decision: Decision) -> Response:
@@ -170,21 +182,4 @@ def endpoint(action: Action) -> Callable[[Request], Awaitable[Response]]:
 
 
 def routes() -> list[Route]:
-    """One route per path, whatever the number of actions on it, so a wrong
-    method gets a 405 whose ``Allow`` lists every method the path has."""
-    by_path: dict[str, dict[str, Callable[[Request], Awaitable[Response]]]] = {}
-    for action in ACTIONS:
-        if action.name in HANDLERS or action.queued:
-            by_path.setdefault(action.path, {})[action.method] = endpoint(action)
-    return [Route(path, _by_method(methods), methods=list(methods)) for path, methods in by_path.items()]
-
-
-def _by_method(endpoints: dict[str, Callable[[Request], Awaitable[Response]]]) -> Callable[[Request], Awaitable[Response]]:
-    if len(endpoints) == 1:
-        return next(iter(endpoints.values()))
-
-    async def dispatch(request: Request) -> Response:
-        method = "GET" if request.method == "HEAD" else request.method
-        return await endpoints[method](request)
-
-    return dispatch
+    return grouped((a.path, a.method, endpoint(a)) for a in ACTIONS if a.name in HANDLERS or a.queued)

@@ -39,10 +39,11 @@ _MATCHERS = {"type": "object", "additionalProperties": _MATCHER}
 _ONE_OR_MORE = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]}
 
 
-def scenario_schema() -> dict[str, Any]:
+def match_schema() -> dict[str, Any]:
+    """A rule's ``match``; the control API's verification takes the same."""
     actions = sorted(action.name for action in ACTIONS)
     action = {"anyOf": [{"enum": actions}, {"type": "array", "items": {"enum": actions}, "minItems": 1}]}
-    match = {
+    return {
         "type": "object",
         "additionalProperties": False,
         "description": "Every condition given must hold; an empty match matches every request.",
@@ -56,6 +57,10 @@ def scenario_schema() -> dict[str, Any]:
             "body": _MATCHERS,
         },
     }
+
+
+def scenario_schema() -> dict[str, Any]:
+    match = match_schema()
     respond = {
         "type": "object",
         "additionalProperties": False,

@@ -2,7 +2,8 @@
 
 Methods here are the *effects* of ticket tasks: they run when a task
 resolves with success, never at request time, so a failed or rejected task
-leaves every ticket exactly as it was.
+leaves every ticket exactly as it was.  ``seed`` is the exception: it makes
+the tickets an account starts with.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from .fakedata import FakeData
 from .people import Person
 from .references import reference
 from .tasks import Rejected
+from .validation import validate
 
 DEPARTMENTS = {
     "support": (1, "Support", "3b8fbf"),
@@ -39,7 +41,39 @@ CATEGORY_NAMES = {
     "ssl": "SSL",
 }
 STATUSES = {"Open": (1, "82bf3b"), "Closed": (5, "9e9e9e")}
-PRIORITIES = {"Normal": (2, "3b8fbf"), "Urgent": (4, "bf3b3b")}
+PRIORITIES = {"Low": (1, "9e9e9e"), "Normal": (2, "3b8fbf"), "High": (3, "bf8a3b"), "Urgent": (4, "bf3b3b")}
+OLDEST_SEEDED = 30 * 86400
+
+SEED_POST = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "body": {"type": "string"},
+        "name": {"type": "string", "minLength": 1},
+        "reply_by": {"type": "string", "enum": ["client", "staff"]},
+        "date": {"type": "number"},
+    },
+}
+SEED_TICKET = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "id": {"type": "integer", "minimum": 1},
+        "mask": {"type": "string", "pattern": "[A-Z]{4}-[0-9]{4}"},
+        "subject": {"type": "string", "minLength": 1},
+        "department": {"type": "string", "enum": list(DEPARTMENTS)},
+        "category": {"type": "string", "enum": list(CATEGORY_NAMES)},
+        "priority": {"type": "string", "enum": list(PRIORITIES)},
+        "status": {"type": "string", "enum": list(STATUSES)},
+        "rating": {"type": "integer", "minimum": 0, "maximum": 5},
+        "is_authenticated": {"type": "boolean"},
+        "service_id": {"type": "integer", "minimum": 1},
+        "recipients": {"type": "array", "items": {"type": "string", "format": "email"}},
+        "posts": {"type": "array", "items": SEED_POST},
+    },
+}
+"""What ``Tickets.seed`` accepts for one ticket (JSON Schema, so scenario
+files can be checked against it); every field is optional."""
 
 
 def _labelled(name: str, id: int, color: str) -> dict[str, Any]:
@@ -141,15 +175,22 @@ class Tickets:
     def all(self) -> list[Ticket]:
         return list(self._by_id.values())
 
-    def _post(self, ticket: Ticket, body: str, author: Person, at: float, reply_by: str = "client") -> None:
+    def _next_id(self) -> int:
+        """A fresh id from the seeded stream, stepping over seeded tickets' ids."""
+        ticket_id = self.fake.ticket_id()
+        while ticket_id in self._by_id:
+            ticket_id = self.fake.ticket_id()
+        return ticket_id
+
+    def _post(self, ticket: Ticket, body: str, name: str, at: float, reply_by: str = "client") -> None:
         ticket.posts.append(
             {
                 "id": self.fake.small_id(),
-                "identity": f"{author.name} - {_post_date(at)}",
+                "identity": f"{name} - {_post_date(at)}",
                 "is_real": True,
                 "meta": {"scope": "ticket-post"},
                 "body": body,
-                "name": author.name,
+                "name": name,
                 "date": int(at),
                 "reply_by": reply_by,
             }
@@ -164,7 +205,7 @@ class Tickets:
     def add(self, fields: dict[str, Any], author: Person, at: float) -> Ticket:
         """Open a ticket from ticket:add input (already validated)."""
         ticket = Ticket(
-            id=self.fake.ticket_id(),
+            id=self._next_id(),
             mask=self.fake.mask(),
             company_id=self.company_id,
             client_id=self.client_id,
@@ -177,13 +218,13 @@ class Tickets:
             update_date=int(at),
         )
         if fields.get("comment"):
-            self._post(ticket, fields["comment"], author, at)
+            self._post(ticket, fields["comment"], author.name, at)
         self._by_id[ticket.id] = ticket
         return ticket
 
     def comment(self, ticket_id: int, body: str, author: Person, at: float) -> Ticket:
         ticket = self._require(ticket_id)
-        self._post(ticket, body, author, at)
+        self._post(ticket, body, author.name, at)
         return ticket
 
     def close(self, ticket_id: int, at: float) -> Ticket:
@@ -211,4 +252,66 @@ class Tickets:
         ticket = self._by_id.get(ticket_id)
         if ticket is None:
             raise Rejected(f"Ticket {ticket_id} no longer exists.")
+        return ticket
+
+    def seed(self, partials: list[dict[str, Any]], at: float) -> list[Ticket]:
+        """Make the tickets an account starts with (a scenario's initial
+        state) from partial descriptions shaped like ``SEED_TICKET``.
+
+        Whatever a partial leaves out is drawn from the account's seeded
+        Faker, so the same seed gives the same tickets: subject, department,
+        category, priority, status, one to four posts alternating client and
+        staff, and dates consistent with ``at`` (the clock's now): opened up
+        to 30 days earlier, posts in order after that, a closed ticket
+        resolved after its last post.  Every partial is checked before any
+        ticket is made, so a bad one leaves the account as it was.
+
+        Raises ``ValueError`` naming each bad partial and field.
+        """
+        problems = []
+        wanted_ids: set[int] = set()
+        for number, partial in enumerate(partials, start=1):
+            errors = validate(SEED_TICKET, partial) if isinstance(partial, dict) else {"ticket": ["Must be an object."]}
+            wanted = partial.get("id") if not errors else None
+            if wanted is not None and (wanted in self._by_id or wanted in wanted_ids):
+                errors["id"] = [f"Ticket {wanted} already exists."]
+            if wanted is not None:
+                wanted_ids.add(wanted)
+            problems.extend(f"ticket {number}: {name}: {' '.join(messages)}" for name, messages in errors.items())
+        if problems:
+            raise ValueError("; ".join(problems))
+        return [self._seed_one(partial, at) for partial in partials]
+
+    def _seed_one(self, partial: dict[str, Any], at: float) -> Ticket:
+        rng = self.fake.rng
+        status = partial.get("status") or rng.choice(("Open", "Open", "Closed"))
+        posts = partial.get("posts")
+        if posts is None:
+            posts = [{} for _ in range(rng.randint(1, 4))]
+        opened = at - rng.uniform(3600, OLDEST_SEEDED)
+        moments = sorted(rng.uniform(opened, at) for _ in range(len(posts) + 1))
+        ticket = Ticket(
+            id=partial.get("id") or self._next_id(),
+            mask=partial.get("mask") or self.fake.mask(),
+            company_id=self.company_id,
+            client_id=self.client_id,
+            subject=partial.get("subject") or self.fake.sentence().rstrip("."),
+            department=partial.get("department") or rng.choice(list(DEPARTMENTS)),
+            category=(partial["category"] or None) if "category" in partial else rng.choice([*CATEGORY_NAMES, None]),
+            priority=partial.get("priority") or rng.choice(("Low", "Normal", "Normal", "Normal", "High", "Urgent")),
+            status=status,
+            rating=partial.get("rating", rng.randint(1, 5) if status == "Closed" else 0),
+            is_authenticated=partial.get("is_authenticated", True),
+            service_id=partial.get("service_id"),
+            recipients=list(partial.get("recipients") or []),
+            update_date=int(opened),
+        )
+        names = {"client": self.fake.name(), "staff": self.fake.name()}
+        for index, post in enumerate(posts):
+            reply_by = post.get("reply_by") or ("client" if index % 2 == 0 else "staff")
+            body = post.get("body") or self.fake.paragraph()
+            self._post(ticket, body, post.get("name") or names[reply_by], post.get("date", moments[index]), reply_by)
+        if ticket.is_closed:
+            ticket.resolved_date = ticket.update_date = max(ticket.update_date, int(moments[-1]))
+        self._by_id[ticket.id] = ticket
         return ticket

@@ -1,10 +1,12 @@
-"""Checks Portal input against the JSON Schemas in ``actions``.
+"""Checks Portal input (and seeded state) against the JSON Schemas in
+``actions`` and ``tickets``.
 
 Only the handful of keywords those schemas use are understood (``type``,
-``required``, ``enum``, ``minLength``, ``pattern``, ``minimum``, ``items``,
-``format: email``).  A general validator would stop at the first error per
-keyword or word its messages for schema authors; a Portal client wants every
-bad field named at once, in a sentence it can show to a person.
+``required``, ``enum``, ``minLength``, ``pattern``, ``minimum``,
+``maximum``, ``items`` with ``properties``, ``additionalProperties: false``
+and ``format: email``).  A general validator would stop at the first error
+per keyword or word its messages for schema authors; a Portal client wants
+every bad field named at once, in a sentence it can show to a person.
 """
 
 from __future__ import annotations
@@ -32,37 +34,47 @@ def _is_type(value: Any, kind: str | list[str]) -> bool:
         return isinstance(value, dict)
     if kind == "boolean":
         return isinstance(value, bool)
+    if kind == "null":
+        return value is None
     return True
 
 
 def _check(value: Any, rule: dict[str, Any]) -> list[str]:
     kind = rule.get("type")
     if kind and not _is_type(value, kind):
-        kinds = kind if isinstance(kind, list) else [kind]
+        kinds = [k for k in (kind if isinstance(kind, list) else [kind]) if k != "null"]
         return [f"Must be {' or '.join(_TYPE_NAMES.get(k, k) for k in kinds)}."]
     problems = []
     if "enum" in rule and value not in rule["enum"]:
-        problems.append(f"Must be one of: {', '.join(map(str, rule['enum']))}.")
+        problems.append(f"Must be one of: {', '.join(str(v) for v in rule['enum'] if v is not None)}.")
     if "minLength" in rule and isinstance(value, str) and len(value) < rule["minLength"]:
         problems.append(f"Must be at least {rule['minLength']} characters.")
     if "pattern" in rule and isinstance(value, str) and not re.search(rule["pattern"], value):
         problems.append("Must not be empty." if rule["pattern"] == r"\S" else f"Must match {rule['pattern']}.")
-    if "minimum" in rule and value < rule["minimum"]:
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if "minimum" in rule and number and value < rule["minimum"]:
         problems.append(f"Must be at least {rule['minimum']}.")
+    if "maximum" in rule and number and value > rule["maximum"]:
+        problems.append(f"Must be at most {rule['maximum']}.")
     if rule.get("format") == "email" and isinstance(value, str) and not _EMAIL.match(value):
         problems.append(f"{value!r} is not an email address.")
-    if kind == "array" and "items" in rule:
+    if isinstance(value, list) and "items" in rule:
         for index, item in enumerate(value):
             problems.extend(f"Item {index + 1}: {p}" for p in _check(item, rule["items"]))
+            if "properties" in rule["items"] and isinstance(item, dict):
+                nested = validate(rule["items"], item)
+                problems.extend(f"Item {index + 1}: {name}: {p}" for name, ps in nested.items() for p in ps)
     return problems
 
 
 def validate(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, list[str]]:
     """Every problem with ``data``, keyed by field; empty when it is valid.
 
-    Optional fields given as ``null`` or an empty string count as absent
-    (forms cannot leave a field out); fields the schema does not name are
-    ignored, as the vendor's PHP backend ignores them.
+    ``null`` is accepted where the schema allows it (the Portal's optional
+    fields do, meaning "not given"; forms drop empty fields before they get
+    here, since a form cannot leave a field out); fields the schema does not name are
+    ignored, as the vendor's PHP backend ignores them, unless the schema says
+    ``additionalProperties: false``.
     """
     errors: dict[str, list[str]] = {}
     properties = schema.get("properties", {})
@@ -73,18 +85,22 @@ def validate(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, list[str
     for name, rule in properties.items():
         if name not in data or name in errors:
             continue
-        value = data[name]
-        if name not in required and (value is None or value == ""):
-            continue
-        problems = _check(value, rule)
+        problems = _check(data[name], rule)
         if problems:
             errors[name] = problems
+    if schema.get("additionalProperties") is False:
+        errors.update({name: ["Unknown field."] for name in data if name not in properties})
     return errors
 
 
 def clean(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
-    """The accepted input: the schema's fields only, empty optionals dropped."""
-    return {name: data[name] for name in schema.get("properties", {}) if data.get(name) not in (None, "")}
+    """The accepted input: the schema's fields only, ``null`` ones dropped."""
+    return {name: data[name] for name in schema.get("properties", {}) if data.get(name) is not None}
+
+
+def _allows(rule: dict[str, Any], kind: str) -> bool:
+    declared = rule.get("type")
+    return declared == kind or (isinstance(declared, list) and kind in declared)
 
 
 _INDEXED = re.compile(r"^(?P<name>[^\[\]]+)\[(?P<index>\d*)\]$")
@@ -103,12 +119,14 @@ def from_form(schema: dict[str, Any], pairs: list[tuple[str, str]]) -> dict[str,
         indexed = _INDEXED.match(raw_name)
         name = indexed.group("name") if indexed else raw_name
         rule = properties.get(name, {})
-        if rule.get("type") == "array" or indexed:
+        if _allows(rule, "array") or indexed:
             data.setdefault(name, [])
             if isinstance(data[name], list):
                 data[name].append(value)
             continue
-        if rule.get("type") == "integer" and re.fullmatch(r"-?\d+", value.strip()):
+        if value == "":
+            continue
+        if _allows(rule, "integer") and re.fullmatch(r"-?\d+", value.strip()):
             data[name] = int(value)
         else:
             data[name] = value

@@ -79,7 +79,7 @@ def test_a_label_fixes_the_accounts_data(control, live):
     control.reset()
     with pytest.raises(ControlAPIError) as taken:
         control.mint_key(label="test_a")
-    assert taken.value.status == 422
+    assert taken.value.status == 409
     assert one["uuid"] != two["uuid"]
 
 
@@ -105,7 +105,7 @@ def test_clock_set_and_never_backwards(control):
     assert control.set_clock(now + 60, key=a.key)["clocks"][0]["now"] == now + 60
     with pytest.raises(ControlAPIError) as refused:
         control.set_clock(now, key=a.key)
-    assert refused.value.status == 422
+    assert refused.value.status == 409
 
 
 def test_a_real_clock_cannot_be_moved(control):

@@ -87,8 +87,20 @@ def test_field_rules(client, fields, field):
     assert list(response.json()["errors"]) == [field]
 
 
-def test_empty_optional_fields_count_as_absent(client):
-    response = client.add_ticket(category="", comment=None, service_id=None)
+def test_null_optional_fields_count_as_absent(client):
+    response = client.add_ticket(category=None, comment=None, service_id=None, recipients=None)
+    assert response.status_code == 202
+    assert response.json()["input"] == TICKET
+
+
+def test_an_empty_string_is_still_checked_in_json(client):
+    response = client.add_ticket(category="")
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["category"]
+
+
+def test_empty_form_fields_count_as_absent(client):
+    response = client.http.post("/v1/ticket", data={**TICKET, "category": "", "service_id": "", "comment": ""})
     assert response.status_code == 202
     assert response.json()["input"] == TICKET
 
@@ -132,3 +144,10 @@ def test_concurrent_adds_get_distinct_ids(client):
     client.advance(2)
     tickets = {client.http.get(f"/v1/task/{t['uuid']}").json()["resource"]["id"] for t in tasks}
     assert len(tickets) == 40
+
+
+@pytest.mark.parametrize("fields", [{"service_id": "12"}, {"service_id": [1]}, {"comment": 5}, {"recipients": {"a": 1}}])
+def test_wrong_types_in_optional_fields_are_422_not_500(client, fields):
+    response = client.add_ticket(**fields)
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == list(fields)
