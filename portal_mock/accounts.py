@@ -16,8 +16,10 @@ from typing import Any, Callable, Iterable
 from .clock import Clock, ClockSpec
 from .fakedata import FakeData
 from .people import Person
+from .references import reference
 from .tasks import Task, TaskPlan
 from .tickets import Tickets
+from .webhooks import Webhooks
 
 ALL_PERMISSIONS = ("ticket view", "ticket edit", "account view", "account edit")
 
@@ -42,12 +44,17 @@ def _ticket_claim(account: "Account", task: Task, at: float) -> dict[str, Any]:
     return account.tickets.claim(task.target, at).to_reference()
 
 
+def _webhook_add(account: "Account", task: Task, at: float) -> dict[str, Any]:
+    return account.webhooks.add(task.input, account.client_reference()).to_reference()
+
+
 EFFECTS: dict[str, Callable[["Account", Task, float], dict[str, Any] | None]] = {
     "ticket:add": _ticket_add,
     "ticket:comment": _ticket_comment,
     "ticket:close": _ticket_close,
     "ticket:open": _ticket_open,
     "ticket:claim": _ticket_claim,
+    "webhook:add": _webhook_add,
 }
 
 
@@ -79,6 +86,7 @@ class Account:
     def __post_init__(self) -> None:
         self.client_id = self.fake.small_id()
         self.tickets = Tickets(self.fake, company_id=self.fake.small_id(), client_id=self.client_id)
+        self.webhooks = Webhooks(self.fake)
         self._due: list[tuple[float, int, Task]] = []
         self._primary: Person | None = None
 
@@ -90,6 +98,10 @@ class Account:
             name, email = self.fake.person()
             self._primary = Person(self.fake.user_id(), name, email)
         return self._primary
+
+    def client_reference(self) -> dict[str, Any]:
+        """The account's client as webhooks name it."""
+        return reference(self.client_id, self.primary_user.identity, "client", f"/v1/client/{self.client_id}")
 
     def queue(self, action: str, input: dict[str, Any], author: Person, plan: TaskPlan, target: int | None = None) -> Task:
         """Accept a queued action; its effect runs when the task resolves."""

@@ -40,11 +40,15 @@ def authorize(key: Key, action: Action) -> None:
         raise PortalError(403, f"This API key lacks the {action.permission!r} permission.")
 
 
-def ticket_id(request: Request) -> int:
+def path_id(request: Request, noun: str) -> int:
     raw = request.path_params["id"]
     if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
-        raise PortalError(422, "The ticket id must be a positive integer.", {"id": ["Must be a positive integer."]})
+        raise PortalError(422, f"The {noun} id must be a positive integer.", {"id": ["Must be a positive integer."]})
     return int(raw)
+
+
+def ticket_id(request: Request) -> int:
+    return path_id(request, "ticket")
 
 
 async def read_input(request: Request, action: Action) -> dict[str, Any]:
@@ -85,6 +89,17 @@ async def ticket_list(request: Request, state: MockState, key: Key, action: Acti
     return listed(request, action, key.account.tickets.all())
 
 
+async def webhook_list(request: Request, state: MockState, key: Key, action: Action) -> Response:
+    return listed(request, action, key.account.webhooks.all())
+
+
+async def webhook_show(request: Request, state: MockState, key: Key, action: Action) -> Response:
+    webhook = key.account.webhooks.get(path_id(request, "webhook"))
+    if webhook is None:
+        raise PortalError(404, "No such webhook.")
+    return portal_response(webhook.to_dict())
+
+
 async def queue(request: Request, state: MockState, key: Key, action: Action) -> Response:
     """Every queued action: check the target exists now, validate the input,
     and accept a task whose effect runs when it resolves."""
@@ -98,7 +113,13 @@ async def queue(request: Request, state: MockState, key: Key, action: Action) ->
     return accepted(task)
 
 
-HANDLERS = {"task:show": task_show, "ticket:list": ticket_list, "ticket:show": ticket_show}
+HANDLERS = {
+    "task:show": task_show,
+    "ticket:list": ticket_list,
+    "ticket:show": ticket_show,
+    "webhook:list": webhook_list,
+    "webhook:show": webhook_show,
+}
 
 
 def endpoint(action: Action):
@@ -132,8 +153,11 @@ def _by_method(endpoints: dict[str, Any]):
 
 
 def routes() -> list[Route]:
+    """Every served path, also with a trailing slash: the vendor writes
+    webhook URIs as ``/v1/task/webhook/14/``, and a client following one
+    should not meet a redirect."""
     served: dict[str, dict[str, Any]] = {}
     for a in ACTIONS:
         if a.name in HANDLERS or a.queued:
             served.setdefault(a.path, {})[a.method] = endpoint(a)
-    return [Route(path, _by_method(endpoints), methods=list(endpoints)) for path, endpoints in served.items()]
+    return [Route(p, _by_method(endpoints), methods=list(endpoints)) for path, endpoints in served.items() for p in (path, path + "/")]

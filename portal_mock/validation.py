@@ -3,8 +3,9 @@
 
 Only the handful of keywords those schemas use are understood (``type``,
 ``required``, ``enum``, ``minLength``, ``pattern``, ``minimum``,
-``maximum``, ``items`` with ``properties``, ``additionalProperties: false``
-and ``format: email``).  A general validator would stop at the first error
+``maximum``, ``items``, nested ``properties``, ``additionalProperties:
+false``, ``allOf`` of ``if``/``then``, and the formats ``email`` and
+``webhook-url``).  A general validator would stop at the first error
 per keyword or word its messages for schema authors; a Portal client wants
 every bad field named at once, in a sentence it can show to a person.
 """
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 import re
 from typing import Any
+
+from .webhooks import url_problem
 
 REQUIRED = "This field is required."
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -52,6 +55,8 @@ def _check(value: Any, rule: dict[str, Any]) -> list[str]:
         problems.append(f"Must be at most {rule['maximum']}.")
     if rule.get("format") == "email" and not _EMAIL.match(value):
         problems.append(f"{value!r} is not an email address.")
+    if rule.get("format") == "webhook-url" and (problem := url_problem(value)):
+        problems.append(problem)
     if kind == "array" and "items" in rule:
         for index, item in enumerate(value):
             problems.extend(f"Item {index + 1}: {p}" for p in _check(item, rule["items"]))
@@ -67,7 +72,9 @@ def validate(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, list[str
     Optional fields given as ``null`` or an empty string count as absent
     (forms cannot leave a field out); fields the schema does not name are
     ignored, as the vendor's PHP backend ignores them, unless the schema says
-    ``additionalProperties: false``.
+    ``additionalProperties: false``.  Problems inside a nested object are
+    keyed by their path, as ``auth.type``; an ``allOf`` branch's ``then``
+    applies when its ``if`` holds (``auth.token`` is required for bearer).
     """
     errors: dict[str, list[str]] = {}
     properties = schema.get("properties", {})
@@ -84,25 +91,39 @@ def validate(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, list[str
         problems = _check(value, rule)
         if problems:
             errors[name] = problems
+        elif rule.get("type") == "object" and "properties" in rule:
+            errors.update({f"{name}.{inner}": p for inner, p in validate(rule, value).items()})
     if schema.get("additionalProperties") is False:
         errors.update({name: ["Unknown field."] for name in data if name not in properties})
+    for branch in schema.get("allOf", ()):
+        if not validate(branch["if"], data):
+            for name, problems in validate(branch["then"], data).items():
+                errors.setdefault(name, problems)
     return errors
 
 
 def clean(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
-    """The accepted input: the schema's fields only, empty optionals dropped."""
-    return {name: data[name] for name in schema.get("properties", {}) if data.get(name) not in (None, "")}
+    """The accepted input: the schema's fields only, empty optionals dropped,
+    at every level of nested objects that name their properties."""
+    accepted = {}
+    for name, rule in schema.get("properties", {}).items():
+        value = data.get(name)
+        if value in (None, ""):
+            continue
+        accepted[name] = clean(rule, value) if rule.get("type") == "object" and "properties" in rule else value
+    return accepted
 
 
-_INDEXED = re.compile(r"^(?P<name>[^\[\]]+)\[(?P<index>\d*)\]$")
+_INDEXED = re.compile(r"^(?P<name>[^\[\]]+)\[(?P<index>[^\[\]]*)\]$")
 
 
 def from_form(schema: dict[str, Any], pairs: list[tuple[str, str]]) -> dict[str, Any]:
     """Turn ``application/x-www-form-urlencoded`` pairs into typed input.
 
     PHP conventions: ``recipients[]=a&recipients[]=b`` (or ``recipients[0]=``)
-    build a list; integers arrive as digits and are converted when they are
-    digits, left as strings otherwise so validation names the field.
+    build a list; ``auth[type]=basic`` builds an object, one level deep;
+    integers arrive as digits and are converted when they are digits, left
+    as strings otherwise so validation names the field.
     """
     properties = schema.get("properties", {})
     data: dict[str, Any] = {}
@@ -110,6 +131,11 @@ def from_form(schema: dict[str, Any], pairs: list[tuple[str, str]]) -> dict[str,
         indexed = _INDEXED.match(raw_name)
         name = indexed.group("name") if indexed else raw_name
         rule = properties.get(name, {})
+        if rule.get("type") == "object" and indexed and indexed.group("index"):
+            data.setdefault(name, {})
+            if isinstance(data[name], dict):
+                data[name][indexed.group("index")] = value
+            continue
         if rule.get("type") == "array" or indexed:
             data.setdefault(name, [])
             if isinstance(data[name], list):
