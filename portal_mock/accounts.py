@@ -158,6 +158,9 @@ class Registry:
 
     ``seed`` and ``clock`` are the defaults a new account starts from; each
     account's data stream is seeded from ``seed`` and the account's label.
+    ``on_new_account`` callbacks see every account as it is created, so
+    whatever watches accounts (webhook deliveries) misses none, however the
+    account was made.
     """
 
     def __init__(self, seed: int | str = 0, clock: ClockSpec = ClockSpec("real")) -> None:
@@ -165,6 +168,7 @@ class Registry:
         self.clock = clock
         self.keys: dict[str, Key] = {}
         self.accounts: dict[int, Account] = {}
+        self.on_new_account: list[Callable[[Account], None]] = []
 
     def create_account(self, label: str | None = None, clock: ClockSpec | None = None, seed: int | str | None = None, scenario: str | None = None) -> Account:
         number = len(self.accounts) + 1
@@ -177,6 +181,8 @@ class Registry:
             scenario=scenario,
         )
         self.accounts[account.id] = account
+        for callback in self.on_new_account:
+            callback(account)
         return account
 
     def add_key(

@@ -113,10 +113,19 @@ async def queue(request: Request, state: MockState, key: Key, action: Action) ->
     return accepted(task)
 
 
+async def webhook_add(request: Request, state: MockState, key: Key, action: Action) -> Response:
+    """Queue like any action, and from now on have the account's tasks
+    settled on time, so webhooks fire without the client polling."""
+    response = await queue(request, state, key, action)
+    state.deliveries.activate(key.account)
+    return response
+
+
 HANDLERS = {
     "task:show": task_show,
     "ticket:list": ticket_list,
     "ticket:show": ticket_show,
+    "webhook:add": webhook_add,
     "webhook:list": webhook_list,
     "webhook:show": webhook_show,
 }

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from .accounts import Account, Registry
 from .actions import Action
 from .clock import ClockSpec
+from .delivery import DEFAULT_RETRY_DELAYS, Deliveries
 from .tasks import TaskPlan
 
 
@@ -22,12 +23,15 @@ class Settings:
     clock: ClockSpec = field(default_factory=lambda: ClockSpec("real"))
     task_delay: float = 2.0
     keys: list[str] = field(default_factory=list)
+    webhook_retry_delays: tuple[float, ...] = DEFAULT_RETRY_DELAYS
 
 
 class MockState:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.registry = Registry(seed=settings.seed, clock=settings.clock)
+        self.deliveries = Deliveries(retry_delays=settings.webhook_retry_delays)
+        self.registry.on_new_account.append(self.deliveries.watch)
         self.main_account: Account = self.registry.create_account("main")
         for token in settings.keys or [None]:
             self.registry.add_key(self.main_account, token)
