@@ -157,6 +157,12 @@ class Ticket:
         }
 
 
+def _given(partial: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A partial without the fields it leaves to Faker (null or empty, as
+    validation reads them), bar ``keep``."""
+    return {name: value for name, value in partial.items() if value not in (None, "") or name in keep}
+
+
 class Tickets:
     """One account's tickets, keyed by id."""
 
@@ -266,7 +272,9 @@ class Tickets:
         resolved after its last post.  Every partial is checked before any
         ticket is made, so a bad one leaves the account as it was.
 
-        Raises ``ValueError`` naming each bad partial and field.
+        A ``null`` or empty field counts as left out, except ``category``,
+        where it means no category.  Raises ``ValueError`` naming each bad partial and
+        field.
         """
         problems = []
         wanted_ids: set[int] = set()
@@ -283,6 +291,7 @@ class Tickets:
         return [self._seed_one(partial, at) for partial in partials]
 
     def _seed_one(self, partial: dict[str, Any], at: float) -> Ticket:
+        partial = _given(partial, keep=("category",))
         rng = self.fake.rng
         status = partial.get("status") or rng.choice(("Open", "Open", "Closed"))
         posts = partial.get("posts")
@@ -307,7 +316,7 @@ class Tickets:
             update_date=int(opened),
         )
         names = {"client": self.fake.name(), "staff": self.fake.name()}
-        for index, post in enumerate(posts):
+        for index, post in enumerate(map(_given, posts)):
             reply_by = post.get("reply_by") or ("client" if index % 2 == 0 else "staff")
             body = post.get("body") or self.fake.paragraph()
             self._post(ticket, body, post.get("name") or names[reply_by], post.get("date", moments[index]), reply_by)
