@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from portal_mock.actions import ACTIONS
 from receiver import Receiver
 
 
@@ -114,6 +115,12 @@ def test_add_as_a_php_form(client):
         "auth": {"type": "basic", "username": "u", "password": "****"},
         "user_data": {"team": "ops"},
     }
+
+
+@pytest.mark.parametrize("name", [action.name for action in ACTIONS if action.queued])
+def test_every_queued_action_can_be_listened_to(hooks, name):
+    resource, _, verb = name.partition(":")
+    assert hooks.add(resource=resource, action=verb, url="https://example.com/").status_code == 202
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:9/hook", "http://127.8.0.1/", "http://[::1]:8080/hook", "http://localhost/hook", "https://10.1.2.3/"])
