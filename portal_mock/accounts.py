@@ -17,8 +17,10 @@ from .clock import Clock, ClockSpec
 from .fakedata import FakeData
 from .people import Person
 from .scenario import RuleBook
+from .references import reference
 from .tasks import Task, TaskPlan
 from .tickets import Tickets
+from .webhooks import Webhooks
 
 ALL_PERMISSIONS = ("ticket view", "ticket edit", "account view", "account edit")
 
@@ -43,12 +45,17 @@ def _ticket_claim(account: "Account", task: Task, at: float) -> dict[str, Any]:
     return account.tickets.claim(task.target, at).to_reference()
 
 
+def _webhook_add(account: "Account", task: Task, at: float) -> dict[str, Any]:
+    return account.webhooks.add(task.input, account.client_reference()).to_reference()
+
+
 EFFECTS: dict[str, Callable[["Account", Task, float], dict[str, Any] | None]] = {
     "ticket:add": _ticket_add,
     "ticket:comment": _ticket_comment,
     "ticket:close": _ticket_close,
     "ticket:open": _ticket_open,
     "ticket:claim": _ticket_claim,
+    "webhook:add": _webhook_add,
 }
 
 
@@ -79,6 +86,7 @@ class Account:
     def __post_init__(self) -> None:
         self.client_id = self.fake.small_id()
         self.tickets = Tickets(self.fake, company_id=self.fake.small_id(), client_id=self.client_id)
+        self.webhooks = Webhooks(self.fake)
         self._due: list[tuple[float, int, Task]] = []
         self._primary: Person | None = None
         self.rulebook = RuleBook(self.label)
@@ -91,6 +99,10 @@ class Account:
             name, email = self.fake.person()
             self._primary = Person(self.fake.user_id(), name, email)
         return self._primary
+
+    def client_reference(self) -> dict[str, Any]:
+        """The account's client as webhooks name it."""
+        return reference(self.client_id, self.primary_user.identity, "client", f"/v1/client/{self.client_id}")
 
     def queue(self, action: str, input: dict[str, Any], author: Person, plan: TaskPlan, target: int | None = None) -> Task:
         """Accept a queued action; its effect runs when the task resolves."""
@@ -147,6 +159,9 @@ class Registry:
 
     ``seed`` and ``clock`` are the defaults a new account starts from; each
     account's data stream is seeded from ``seed`` and the account's label.
+    ``on_new_account`` callbacks see every account as it is created, so
+    whatever watches accounts (webhook deliveries) misses none, however the
+    account was made.
     """
 
     def __init__(self, seed: int | str = 0, clock: ClockSpec = ClockSpec("real")) -> None:
@@ -155,6 +170,7 @@ class Registry:
         self.keys: dict[str, Key] = {}
         self.accounts: dict[int, Account] = {}
         self._origins: dict[int, tuple[int | str, ClockSpec]] = {}
+        self.on_new_account: list[Callable[[Account], None]] = []
 
     def create_account(self, label: str | None = None, clock: ClockSpec | None = None, seed: int | str | None = None) -> Account:
         number = len(self.accounts) + 1
@@ -162,6 +178,8 @@ class Registry:
         account = self._build(number, label or f"account-{number}", origin)
         self.accounts[number] = account
         self._origins[number] = origin
+        for callback in self.on_new_account:
+            callback(account)
         return account
 
     @staticmethod

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .tickets import CATEGORY_NAMES, DEPARTMENTS
+from .validation import nullable
+from .webhooks import ANY, AUTH_TYPES, NONE, TYPES
 
 
 @dataclass(frozen=True)
@@ -37,24 +39,16 @@ NOT_BLANK = r"\S"
 
 
 
-def optional(rule: dict[str, Any]) -> dict[str, Any]:
-    """An optional field also accepts ``null``, meaning "not given"."""
-    nullable = {**rule, "type": [rule["type"], "null"]}
-    if "enum" in rule:
-        nullable["enum"] = [*rule["enum"], None]
-    return nullable
-
-
 TICKET_ADD = {
     "type": "object",
     "required": ["department", "subject"],
     "properties": {
         "department": {"type": "string", "enum": list(DEPARTMENTS)},
-        "category": optional({"type": "string", "enum": list(CATEGORY_NAMES)}),
+        "category": nullable({"type": "string", "enum": list(CATEGORY_NAMES)}),
         "subject": {"type": "string", "pattern": NOT_BLANK},
-        "comment": optional({"type": "string"}),
-        "service_id": optional({"type": "integer", "minimum": 1}),
-        "recipients": optional({"type": "array", "items": EMAIL}),
+        "comment": nullable({"type": "string"}),
+        "service_id": nullable({"type": "integer", "minimum": 1}),
+        "recipients": nullable({"type": "array", "items": EMAIL}),
     },
 }
 TICKET_COMMENT = {
@@ -63,6 +57,34 @@ TICKET_COMMENT = {
     "properties": {"comment": {"type": "string", "pattern": NOT_BLANK}},
 }
 NO_INPUT = {"type": "object", "properties": {}}
+_SECRET = {"type": "string", "pattern": NOT_BLANK}
+WEBHOOK_ADD = {
+    "type": "object",
+    "required": ["name", "url"],
+    "properties": {
+        "name": {"type": "string", "pattern": NOT_BLANK},
+        "url": {"type": "string", "format": "webhook-url"},
+        "type": {"type": "string", "enum": list(TYPES), "default": "json"},
+        "resource": {"type": "string", "enum": [ANY, NONE, "ticket", "webhook"], "default": ANY},
+        "action": {"type": "string", "enum": [ANY, NONE, "add", "comment", "close", "open", "claim"], "default": ANY},
+        "auth": {
+            "type": "object",
+            "required": ["type"],
+            "properties": {"type": {"type": "string", "enum": list(AUTH_TYPES)}, "username": _SECRET, "password": _SECRET, "token": _SECRET},
+            "allOf": [
+                {
+                    "if": {"required": ["type"], "properties": {"type": {"enum": ["basic", "digest"]}}},
+                    "then": {"required": ["username", "password"], "properties": {"username": _SECRET, "password": _SECRET}},
+                },
+                {
+                    "if": {"required": ["type"], "properties": {"type": {"enum": ["bearer"]}}},
+                    "then": {"required": ["token"], "properties": {"token": _SECRET}},
+                },
+            ],
+        },
+        "user_data": {"type": "object"},
+    },
+}
 
 _QUEUED = (202, 401, 403, 413, 415, 422)
 _TICKET_QUEUED = (202, 401, 403, 404, 413, 415, 422)
@@ -75,6 +97,9 @@ ACTIONS: tuple[Action, ...] = (
     Action("ticket:close", "POST", "/v1/ticket/{id}/close", "Close a ticket", "ticket edit", True, NO_INPUT, _TICKET_QUEUED),
     Action("ticket:open", "POST", "/v1/ticket/{id}/open", "Reopen a ticket", "ticket edit", True, NO_INPUT, _TICKET_QUEUED),
     Action("ticket:claim", "POST", "/v1/ticket/{id}/claim", "Claim a ticket", "ticket edit", True, NO_INPUT, _TICKET_QUEUED),
+    Action("webhook:add", "POST", "/v1/task/webhook", "Add a task webhook", "account edit", True, WEBHOOK_ADD, _QUEUED),
+    Action("webhook:list", "GET", "/v1/task/webhook", "List task webhooks", "account view", statuses=(200, 401, 403, 416, 422), fields=("id", "name", "resource", "action", "url")),
+    Action("webhook:show", "GET", "/v1/task/webhook/{id}", "Show a task webhook", "account view", statuses=(200, 401, 403, 404, 422)),
     Action("task:show", "GET", "/v1/task/{uuid}", "Show a task", None, statuses=(200, 401, 404)),
 )
 

@@ -19,6 +19,8 @@ from .validation import from_form
 from .wire import PortalError
 
 MAX_BODY = 1024 * 1024
+MAX_DEPTH = 32
+TOO_DEEP = f"The request body is nested deeper than {MAX_DEPTH} levels."
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -66,6 +68,10 @@ def decode(raw: bytes, kind: str, schema: dict[str, Any]) -> dict[str, Any]:
         data = json.loads(text, parse_constant=_refuse_constant)
     except ValueError as error:
         raise PortalError(422, f"The request body is not valid JSON: {error}.") from None
+    except RecursionError:
+        raise PortalError(422, TOO_DEEP) from None
+    if _depth(data) > MAX_DEPTH:
+        raise PortalError(422, TOO_DEEP)
     if not isinstance(data, dict):
         raise PortalError(422, f"The request body must be a JSON object, not {_json_kind(data)}.")
     return data
@@ -73,6 +79,22 @@ def decode(raw: bytes, kind: str, schema: dict[str, Any]) -> dict[str, Any]:
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
+
+
+def _depth(value: Any) -> int:
+    """How deeply objects and lists nest in ``value``, counted without
+    recursion; anything past ``MAX_DEPTH`` would later overflow the stack
+    when the input is echoed, encoded or flattened for a webhook."""
+    deepest = 0
+    pending = [(value, 1)]
+    while pending:
+        item, level = pending.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, level)
+            if deepest > MAX_DEPTH:
+                break
+            pending.extend((inner, level + 1) for inner in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def _json_kind(value: Any) -> str:

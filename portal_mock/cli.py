@@ -8,7 +8,6 @@ cannot start says why and exits 1.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import math
 import os
 import signal
@@ -16,6 +15,7 @@ import sys
 from typing import Sequence
 
 from .clock import parse_clock
+from .net import is_loopback
 
 
 def _clock(text: str):
@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="require 'Authorization: Bearer TOKEN' on /__mock (default: $PORTAL_MOCK_ADMIN_TOKEN; needed off loopback)",
     )
     serve.add_argument("--no-admin", action="store_true", help="serve no control API at all")
+    serve.add_argument("--remote-webhooks", action="store_true", help="deliver webhooks to non-loopback hosts too (off: a test run never reaches off the machine)")
     serve.add_argument("--access-log", action="store_true", help="log every request line (off by default: it costs throughput)")
 
     listing = commands.add_parser("scenarios", help="list the scenarios available", description="List every scenario (bundled and yours) with its description.")
@@ -88,15 +89,6 @@ def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
     return int(text)
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _scenario_dirs(parser: argparse.ArgumentParser) -> None:
@@ -139,6 +131,7 @@ def serve(args: argparse.Namespace) -> int:
         journal_size=args.journal_size,
         admin=not args.no_admin,
         admin_token=args.admin_token or None,
+        remote_webhooks=args.remote_webhooks,
     )
     try:
         app = create_app(settings)

@@ -38,10 +38,10 @@ class Query:
 
     filters: dict[str, str]
     matches: dict[str, str]
-    sort_by: str = "id"
-    descending: bool = False
-    page: int = 1
-    page_size: int = DEFAULT_PAGE_SIZE
+    sort_by: str
+    descending: bool
+    page: int
+    page_size: int
 
 
 @dataclass(frozen=True)
@@ -120,9 +120,9 @@ def select(items: Iterable[T], query: Query) -> Page:
     """The page ``query`` asks for, or a 416 when it lies outside the list.
 
     Ties in the sort field are ordered by id (in the same direction), so
-    pages never overlap or skip.
-    A page size outside 1..``MAX_PAGE_SIZE``, a page below 1 and a page past
-    the last one are 416; page 1 of an empty list is an empty 200.
+    pages never overlap or skip.  A page size outside 1..``MAX_PAGE_SIZE``,
+    a page below 1 and a page past the last one are 416; page 1 of an empty
+    list is an empty 200.
     """
     chosen = [
         item

@@ -71,11 +71,15 @@ def bearer_token(request: Request) -> str | None:
     return token if scheme.lower() == "bearer" and token else None
 
 
-def ticket_id(request: Request) -> int:
+def path_id(request: Request, noun: str) -> int:
     raw = request.path_params["id"]
     if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
-        raise PortalError(422, "The ticket id must be a positive integer.", {"id": ["Must be a positive integer."]})
+        raise PortalError(422, f"The {noun} id must be a positive integer.", {"id": ["Must be a positive integer."]})
     return int(raw)
+
+
+def ticket_id(request: Request) -> int:
+    return path_id(request, "ticket")
 
 
 def accepted(task: Task) -> Response:
@@ -107,6 +111,17 @@ async def ticket_list(call: Call, key: Key) -> Response:
     return listed(call.request, call.action, key.account.tickets.all())
 
 
+async def webhook_list(call: Call, key: Key) -> Response:
+    return listed(call.request, call.action, key.account.webhooks.all())
+
+
+async def webhook_show(call: Call, key: Key) -> Response:
+    webhook = key.account.webhooks.get(path_id(call.request, "webhook"))
+    if webhook is None:
+        raise PortalError(404, "No such webhook.")
+    return portal_response(webhook.to_dict())
+
+
 async def queue(call: Call, key: Key) -> Response:
     """Every queued action: check the target exists now, validate the input,
     and accept a task whose effect runs when it resolves."""
@@ -119,8 +134,23 @@ async def queue(call: Call, key: Key) -> Response:
     return accepted(task)
 
 
+async def webhook_add(call: Call, key: Key) -> Response:
+    """Queue like any action, and from now on have the account's tasks
+    settled on time, so webhooks fire without the client polling."""
+    response = await queue(call, key)
+    call.state.deliveries.activate(key.account)
+    return response
+
+
 Handler = Callable[[Call, Key], Awaitable[Response]]
-HANDLERS: dict[str, Handler] = {"task:show": task_show, "ticket:list": ticket_list, "ticket:show": ticket_show}
+HANDLERS: dict[str, Handler] = {
+    "task:show": task_show,
+    "ticket:list": ticket_list,
+    "ticket:show": ticket_show,
+    "webhook:add": webhook_add,
+    "webhook:list": webhook_list,
+    "webhook:show": webhook_show,
+}
 
 
 def forced(decision: Decision) -> Response:
@@ -182,4 +212,7 @@ def endpoint(action: Action) -> Callable[[Request], Awaitable[Response]]:
 
 
 def routes() -> list[Route]:
-    return grouped((a.path, a.method, endpoint(a)) for a in ACTIONS if a.name in HANDLERS or a.queued)
+    """Every served path, also with a trailing slash: the vendor writes
+    webhook URIs as ``/v1/task/webhook/14/``, and a client following one
+    should not meet a redirect."""
+    return grouped((p, a.method, endpoint(a)) for a in ACTIONS if a.name in HANDLERS or a.queued for p in (a.path, a.path + "/"))

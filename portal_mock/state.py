@@ -14,6 +14,7 @@ from typing import Iterable, Mapping
 from .accounts import ALL_PERMISSIONS, Account, Key, Registry
 from .catalog import DEFAULT, Catalog, load_catalog
 from .clock import ClockSpec
+from .delivery import DEFAULT_RETRY_DELAYS, Deliveries
 from .journal import Journal
 from .people import Person
 from .scenario import Decision, RequestFacts, Respond, RuleBook, Scenario
@@ -38,6 +39,8 @@ class Settings:
     journal_size: int = 10_000
     admin: bool = True
     admin_token: str | None = None
+    webhook_retry_delays: tuple[float, ...] = DEFAULT_RETRY_DELAYS
+    remote_webhooks: bool = False
 
 
 def parse_prefer(value: str) -> dict[str, str]:
@@ -60,6 +63,8 @@ class MockState:
         self.started = time.monotonic()
         self.journal = Journal(settings.journal_size)
         self.registry = Registry(seed=settings.seed, clock=settings.clock)
+        self.deliveries = Deliveries(retry_delays=settings.webhook_retry_delays, remote=settings.remote_webhooks)
+        self.registry.on_new_account.append(self.deliveries.watch)
         self.main_account: Account = self.registry.create_account("main")
         for token in settings.keys or [None]:
             self.registry.add_key(self.main_account, token)

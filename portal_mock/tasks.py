@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .people import Person
+from .webhooks import redact
 
 OUTCOMES = ("success", "failure", "rejected")
 API_VERSION = "0.5.0"
@@ -111,7 +112,7 @@ class Task:
             "status": status,
             "api_version": API_VERSION,
             "errors": self.errors if done else {},
-            "input": self.input,
+            "input": redact(self.input),
             "metadata": {"scope": "api-task", "uri": self.path},
             "request_date": int(self.created_at),
             "resolved_date": int(self.resolved_at) if done and self.resolved_at is not None else None,

@@ -16,7 +16,7 @@ from .fakedata import FakeData
 from .people import Person
 from .references import reference
 from .tasks import Rejected
-from .validation import validate
+from .validation import nullable, validate
 
 DEPARTMENTS = {
     "support": (1, "Support", "3b8fbf"),
@@ -62,7 +62,7 @@ SEED_TICKET = {
         "mask": {"type": "string", "pattern": "[A-Z]{4}-[0-9]{4}"},
         "subject": {"type": "string", "minLength": 1},
         "department": {"type": "string", "enum": list(DEPARTMENTS)},
-        "category": {"type": "string", "enum": list(CATEGORY_NAMES)},
+        "category": nullable({"type": "string", "enum": list(CATEGORY_NAMES)}),
         "priority": {"type": "string", "enum": list(PRIORITIES)},
         "status": {"type": "string", "enum": list(STATUSES)},
         "rating": {"type": "integer", "minimum": 0, "maximum": 5},
@@ -155,6 +155,23 @@ class Ticket:
             "service_id": self.service_id,
             "recipients": list(self.recipients),
         }
+
+
+def _given(partial: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A partial without the fields it leaves to Faker (null or empty); a
+    field in ``keep`` stays, empty meaning ``None``."""
+    return {
+        name: None if value in (None, "") else value for name, value in partial.items() if value not in (None, "") or name in keep
+    }
+
+
+def _as_validated(partial: dict[str, Any]) -> dict[str, Any]:
+    """A partial as validation should see it: left-out fields gone, in its
+    posts too."""
+    given = _given(partial, keep=("category",))
+    if isinstance(given.get("posts"), list):
+        given["posts"] = [_given(post) if isinstance(post, dict) else post for post in given["posts"]]
+    return given
 
 
 class Tickets:
@@ -266,12 +283,14 @@ class Tickets:
         resolved after its last post.  Every partial is checked before any
         ticket is made, so a bad one leaves the account as it was.
 
-        Raises ``ValueError`` naming each bad partial and field.
+        A ``null`` or empty field counts as left out, except ``category``,
+        where it means no category.  Raises ``ValueError`` naming each bad partial and
+        field.
         """
         problems = []
         wanted_ids: set[int] = set()
         for number, partial in enumerate(partials, start=1):
-            errors = validate(SEED_TICKET, partial) if isinstance(partial, dict) else {"ticket": ["Must be an object."]}
+            errors = validate(SEED_TICKET, _as_validated(partial)) if isinstance(partial, dict) else {"ticket": ["Must be an object."]}
             wanted = partial.get("id") if not errors else None
             if wanted is not None and (wanted in self._by_id or wanted in wanted_ids):
                 errors["id"] = [f"Ticket {wanted} already exists."]
@@ -283,6 +302,7 @@ class Tickets:
         return [self._seed_one(partial, at) for partial in partials]
 
     def _seed_one(self, partial: dict[str, Any], at: float) -> Ticket:
+        partial = _given(partial, keep=("category",))
         rng = self.fake.rng
         status = partial.get("status") or rng.choice(("Open", "Open", "Closed"))
         posts = partial.get("posts")
@@ -307,7 +327,7 @@ class Tickets:
             update_date=int(opened),
         )
         names = {"client": self.fake.name(), "staff": self.fake.name()}
-        for index, post in enumerate(posts):
+        for index, post in enumerate(map(_given, posts)):
             reply_by = post.get("reply_by") or ("client" if index % 2 == 0 else "staff")
             body = post.get("body") or self.fake.paragraph()
             self._post(ticket, body, post.get("name") or names[reply_by], post.get("date", moments[index]), reply_by)

@@ -3,8 +3,9 @@
 
 Only the handful of keywords those schemas use are understood (``type``,
 ``required``, ``enum``, ``minLength``, ``pattern``, ``minimum``,
-``maximum``, ``items`` with ``properties``, ``additionalProperties: false``
-and ``format: email``).  A general validator would stop at the first error
+``maximum``, ``items``, nested ``properties``, ``additionalProperties:
+false``, ``allOf`` of ``if``/``then``, and the formats ``email`` and
+``webhook-url``).  A general validator would stop at the first error
 per keyword or word its messages for schema authors; a Portal client wants
 every bad field named at once, in a sentence it can show to a person.
 """
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 import re
 from typing import Any
+
+from .webhooks import url_problem
 
 REQUIRED = "This field is required."
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -58,6 +61,8 @@ def _check(value: Any, rule: dict[str, Any]) -> list[str]:
         problems.append(f"Must be at most {rule['maximum']}.")
     if rule.get("format") == "email" and isinstance(value, str) and not _EMAIL.match(value):
         problems.append(f"{value!r} is not an email address.")
+    if rule.get("format") == "webhook-url" and (problem := url_problem(value)):
+        problems.append(problem)
     if isinstance(value, list) and "items" in rule:
         for index, item in enumerate(value):
             problems.extend(f"Item {index + 1}: {p}" for p in _check(item, rule["items"]))
@@ -74,7 +79,9 @@ def validate(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, list[str
     fields do, meaning "not given"; forms drop empty fields before they get
     here, since a form cannot leave a field out); fields the schema does not name are
     ignored, as the vendor's PHP backend ignores them, unless the schema says
-    ``additionalProperties: false``.
+    ``additionalProperties: false``.  Problems inside a nested object are
+    keyed by their path, as ``auth.type``; an ``allOf`` branch's ``then``
+    applies when its ``if`` holds (``auth.token`` is required for bearer).
     """
     errors: dict[str, list[str]] = {}
     properties = schema.get("properties", {})
@@ -88,14 +95,35 @@ def validate(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, list[str
         problems = _check(data[name], rule)
         if problems:
             errors[name] = problems
+        elif _allows(rule, "object") and "properties" in rule and isinstance(data[name], dict):
+            errors.update({f"{name}.{inner}": p for inner, p in validate(rule, data[name]).items()})
     if schema.get("additionalProperties") is False:
         errors.update({name: ["Unknown field."] for name in data if name not in properties})
+    for branch in schema.get("allOf", ()):
+        if not validate(branch["if"], data):
+            for name, problems in validate(branch["then"], data).items():
+                errors.setdefault(name, problems)
     return errors
 
 
 def clean(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
-    """The accepted input: the schema's fields only, ``null`` ones dropped."""
-    return {name: data[name] for name in schema.get("properties", {}) if data.get(name) is not None}
+    """The accepted input: the schema's fields only, ``null`` ones dropped,
+    at every level of nested objects that name their properties."""
+    accepted = {}
+    for name, rule in schema.get("properties", {}).items():
+        value = data.get(name)
+        if value is None:
+            continue
+        accepted[name] = clean(rule, value) if _allows(rule, "object") and "properties" in rule and isinstance(value, dict) else value
+    return accepted
+
+
+def nullable(rule: dict[str, Any]) -> dict[str, Any]:
+    """``rule``, also accepting ``null`` (for an optional field: "not given")."""
+    widened = {**rule, "type": [rule["type"], "null"]}
+    if "enum" in rule:
+        widened["enum"] = [*rule["enum"], None]
+    return widened
 
 
 def _allows(rule: dict[str, Any], kind: str) -> bool:
@@ -103,15 +131,16 @@ def _allows(rule: dict[str, Any], kind: str) -> bool:
     return declared == kind or (isinstance(declared, list) and kind in declared)
 
 
-_INDEXED = re.compile(r"^(?P<name>[^\[\]]+)\[(?P<index>\d*)\]$")
+_INDEXED = re.compile(r"^(?P<name>[^\[\]]+)\[(?P<index>[^\[\]]*)\]$")
 
 
 def from_form(schema: dict[str, Any], pairs: list[tuple[str, str]]) -> dict[str, Any]:
     """Turn ``application/x-www-form-urlencoded`` pairs into typed input.
 
     PHP conventions: ``recipients[]=a&recipients[]=b`` (or ``recipients[0]=``)
-    build a list; integers arrive as digits and are converted when they are
-    digits, left as strings otherwise so validation names the field.
+    build a list; ``auth[type]=basic`` builds an object, one level deep;
+    integers arrive as digits and are converted when they are digits, left
+    as strings otherwise so validation names the field.
     """
     properties = schema.get("properties", {})
     data: dict[str, Any] = {}
@@ -119,6 +148,11 @@ def from_form(schema: dict[str, Any], pairs: list[tuple[str, str]]) -> dict[str,
         indexed = _INDEXED.match(raw_name)
         name = indexed.group("name") if indexed else raw_name
         rule = properties.get(name, {})
+        if _allows(rule, "object") and indexed and indexed.group("index"):
+            data.setdefault(name, {})
+            if isinstance(data[name], dict):
+                data[name][indexed.group("index")] = value
+            continue
         if _allows(rule, "array") or indexed:
             data.setdefault(name, [])
             if isinstance(data[name], list):

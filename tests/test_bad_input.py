@@ -41,6 +41,23 @@ def test_body_without_content_type_is_read_as_json(client):
     assert response.status_code == 202
 
 
+@pytest.mark.parametrize("depth", [33, 990, 100_000])
+def test_deeply_nested_json_is_422_not_500(client, depth):
+    nested = '{"a":' * depth + "1" + "}" * depth
+    for path, body in (("/v1/ticket", nested), ("/v1/task/webhook", '{"name": "x", "url": "https://example.com/", "user_data": ' + nested + "}")):
+        response = client.http.post(path, content=body, headers={"Content-Type": "application/json"})
+        assert response.status_code == 422, path
+        assert "nested deeper than 32 levels" in response.json()["message"]
+
+
+def test_nesting_up_to_32_levels_is_fine(client):
+    user_data = {"a": {}}
+    for _ in range(29):
+        user_data = {"a": user_data}
+    response = client.http.post("/v1/task/webhook", json={"name": "x", "url": "https://example.com/", "user_data": user_data})
+    assert response.status_code == 202
+
+
 def test_body_over_one_mebibyte_is_413(client):
     big = {**TICKET, "comment": "x" * (1024 * 1024)}
     response = client.http.post("/v1/ticket", json=big)

@@ -67,9 +67,12 @@ schema = schemathesis.openapi.from_dict(DOCUMENT)
 def test_live_responses_conform_to_the_document(case, live):
     """Property-based: generated requests against the live server, every
     response checked against the document (status, headers, body schema,
-    and never a server error).  List endpoints answer a page out of range
-    with the vendor's 416, which the data-acceptance checks do not expect,
-    so those two checks are left out there."""
-    ranged = "416" in case.operation.definition.raw.get("responses", {})
-    excluded = [positive_data_acceptance, negative_data_rejection] if ranged else []
+    and never a server error).  Two rules are beyond JSON Schema: list
+    endpoints answer a page out of range with the vendor's 416, and
+    webhook:add takes http only on loopback; the data-acceptance checks
+    cannot know either, so they are left out for those endpoints.  The
+    server delivers webhooks to loopback only, so generated URLs never
+    leave the machine."""
+    semantic = "416" in case.operation.definition.raw.get("responses", {}) or case.operation.label == "POST /v1/task/webhook"
+    excluded = [positive_data_acceptance, negative_data_rejection] if semantic else []
     case.call_and_validate(base_url=live.url, headers={"Authorization": f"Bearer {KEY}"}, timeout=5, excluded_checks=excluded)

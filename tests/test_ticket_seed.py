@@ -139,3 +139,10 @@ def test_later_tickets_step_over_seeded_ids():
     taken = first.add(fields, user, NOW).id
     second.seed([{"id": taken, "posts": []}], NOW)
     assert second.add(fields, user, NOW).id != taken
+
+
+def test_null_or_empty_means_left_out():
+    ticket = tickets().seed([{"rating": "", "is_authenticated": None, "status": None, "posts": [{"date": None, "body": ""}]}], NOW)[0]
+    body = ticket.to_dict()
+    assert isinstance(body["rating"], int) and body["is_authenticated"] is True and body["status"]["name"] in STATUSES
+    assert body["recent_post"]["body"] and isinstance(body["recent_post"]["date"], int)
