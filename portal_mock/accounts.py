@@ -154,6 +154,15 @@ class Account:
             listener(task)
 
 
+@dataclass(frozen=True)
+class Origin:
+    """What an account was created from, so a reset can recreate it."""
+
+    seed: int | str
+    clock: ClockSpec
+    tickets: tuple[dict[str, Any], ...] = ()
+
+
 class Registry:
     """Every account and key the server knows.
 
@@ -169,40 +178,43 @@ class Registry:
         self.clock = clock
         self.keys: dict[str, Key] = {}
         self.accounts: dict[int, Account] = {}
-        self._origins: dict[int, tuple[int | str, ClockSpec]] = {}
+        self._origins: dict[int, Origin] = {}
+        self._labels: dict[str, Account] = {}
         self.on_new_account: list[Callable[[Account], None]] = []
 
-    def create_account(self, label: str | None = None, clock: ClockSpec | None = None, seed: int | str | None = None) -> Account:
+    def create_account(
+        self, label: str | None = None, clock: ClockSpec | None = None, seed: int | str | None = None, tickets: Iterable[dict[str, Any]] = ()
+    ) -> Account:
+        """A new, empty account (but for ``tickets``, partial ticket
+        descriptions it starts with).  Its data stream is seeded from
+        ``seed`` (default: the registry's) and its label."""
         number = len(self.accounts) + 1
-        origin = (self.seed if seed is None else seed, clock or self.clock)
-        account = self._build(number, label or f"account-{number}", origin)
-        self.accounts[number] = account
+        origin = Origin(self.seed if seed is None else seed, clock or self.clock, tuple(tickets))
         self._origins[number] = origin
+        return self._open(number, label or f"account-{number}", origin)
+
+    def _open(self, number: int, label: str, origin: "Origin") -> Account:
+        account = Account(id=number, label=label, fake=FakeData(origin.seed, label), clock=origin.clock.make())
+        if origin.tickets:
+            account.tickets.seed(list(origin.tickets), account.clock.now())
+        self.accounts[number] = account
+        self._labels[label] = account
         for callback in self.on_new_account:
             callback(account)
         return account
 
-    @staticmethod
-    def _build(number: int, label: str, origin: tuple[int | str, ClockSpec]) -> Account:
-        seed, clock = origin
-        return Account(id=number, label=label, fake=FakeData(seed, label), clock=clock.make())
-
     def reset_account(self, account: Account) -> Account:
-        """Start ``account`` over: no tickets, tasks or rule counters, its
-        clock and id streams as new.  Its keys keep working."""
-        fresh = self._build(account.id, account.label, self._origins[account.id])
-        fresh.listeners = account.listeners
-        self.accounts[account.id] = fresh
+        """Start ``account`` over, as it was created: its starting tickets
+        only, no tasks or rule counters, its clock and id streams as new.
+        Its keys keep working."""
+        fresh = self._open(account.id, account.label, self._origins[account.id])
         for key in self.keys.values():
             if key.account is account:
                 key.account = fresh
         return fresh
 
     def account_by_label(self, label: str) -> Account | None:
-        for account in self.accounts.values():
-            if account.label == label:
-                return account
-        return None
+        return self._labels.get(label)
 
     def add_key(
         self,

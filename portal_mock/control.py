@@ -52,6 +52,7 @@ class Operation:
     query: dict[str, dict[str, Any]] = field(default_factory=dict)
     statuses: tuple[int, ...] = (200,)
     media_type: str = JSON
+    required_query: tuple[str, ...] = ()
 
 
 OPERATIONS: tuple[Operation, ...] = (
@@ -112,6 +113,10 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation(
         "count_requests", "POST", "/requests/count", "How many journal entries match a pattern, and the nearest misses",
         _PATTERN, statuses=(200, 422),
+    ),
+    Operation(
+        "deliveries", "GET", "/deliveries", "Every webhook delivery attempt of a key's account, oldest first",
+        query={"key": {"type": "string", "minLength": 1}}, statuses=(200, 404, 422), required_query=("key",),
     ),
     Operation("openapi_json", "GET", "/openapi.json", "This server's OpenAPI document"),
     Operation("openapi_yaml", "GET", "/openapi.yaml", "This server's OpenAPI document, as YAML", media_type="application/yaml"),
@@ -261,7 +266,7 @@ async def mint_key(request: Request, state: MockState, data: dict[str, Any]) -> 
 
 async def reset(request: Request, state: MockState, data: dict[str, Any]) -> Any:
     if "key" in data:
-        account = state.registry.reset_account(_account_of(state, data["key"]))
+        account = state.reset_account(_account_of(state, data["key"]))
         return {"reset": "account", "account": account.id}
     state.reset()
     return {"reset": "everything"}
@@ -358,6 +363,13 @@ async def count_requests(request: Request, state: MockState, data: dict[str, Any
     return verify(state.journal, pattern, data.get("status"))
 
 
+async def deliveries(request: Request, state: MockState, data: dict[str, Any]) -> Any:
+    token = _param(request, "key")
+    if token is None:
+        raise ControlError(422, "Name the account: ?key=<its API key>.")
+    return [attempt.to_dict() for attempt in state.deliveries.attempts(_account_of(state, token))]
+
+
 async def openapi_json(request: Request, state: MockState, data: dict[str, Any]) -> Any:
     from .openapi import openapi
 
@@ -387,6 +399,7 @@ HANDLERS: dict[str, Handler] = {
     "requests": requests,
     "clear_requests": clear_requests,
     "count_requests": count_requests,
+    "deliveries": deliveries,
     "openapi_json": openapi_json,
     "openapi_yaml": openapi_yaml,
 }

@@ -127,5 +127,9 @@ class Control:
         keys, plus ``status``), with the nearest misses."""
         return self._call("POST", "/requests/count", pattern)
 
+    def deliveries(self, key: str) -> list[dict[str, Any]]:
+        """Every webhook delivery attempt of ``key``'s account, oldest first."""
+        return self._call("GET", "/deliveries", params={"key": key})
+
     def openapi(self) -> dict[str, Any]:
         return self._call("GET", "/openapi.json")

@@ -171,6 +171,13 @@ class Deliveries:
         while self._running[account.id]:
             await asyncio.gather(*list(self._running[account.id]))
 
+    def forget(self, account: Account) -> None:
+        """Drop what is owed to, recorded for and scheduled by ``account``
+        (it is being reset); deliveries already in flight finish."""
+        self._owed.pop(account.id, None)
+        self._attempts.pop(account.id, None)
+        self._active.pop(account.id, None)
+
     def attempts(self, account: Account) -> list[Attempt]:
         """Every delivery attempt for ``account``'s webhooks, oldest first."""
         return list(self._attempts[account.id])

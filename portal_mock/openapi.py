@@ -228,7 +228,7 @@ def _control_operation(operation: Operation) -> dict[str, Any]:
         "summary": operation.summary,
         "tags": ["control"],
         "parameters": _path_parameters(operation.path)
-        + [{"name": name, "in": "query", "required": False, "schema": schema} for name, schema in operation.query.items()],
+        + [{"name": name, "in": "query", "required": name in operation.required_query, "schema": schema} for name, schema in operation.query.items()],
         "responses": responses,
     }
     if operation.body is not None:

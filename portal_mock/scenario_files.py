@@ -216,6 +216,13 @@ def _semantic(data: dict[str, Any], skip: set[int]) -> tuple[Scenario | None, li
                 fault=fault,
             )
         )
+    seen_ids: set[int] = set()
+    for index, ticket in enumerate(data.get("tickets") or []):
+        wanted = ticket.get("id") if isinstance(ticket, dict) else None
+        if wanted in seen_ids:
+            found.append((("tickets", index, "id"), False, f"ticket id {wanted} is given twice"))
+        if wanted is not None:
+            seen_ids.add(wanted)
     if found:
         return None, found
     return (

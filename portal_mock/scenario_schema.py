@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from .actions import ACTIONS
+from .tickets import SEED_TICKET
 
 SCHEMA_ID = "https://portal-mock.invalid/scenario.schema.json"
 
@@ -164,7 +165,7 @@ def scenario_schema() -> dict[str, Any]:
             "description": {"type": "string"},
             "seed": {"type": ["integer", "string"]},
             "keys": {"type": "object", "additionalProperties": key},
-            "tickets": {"type": "array", "items": {"type": "object"}},
+            "tickets": {"type": "array", "items": SEED_TICKET, "description": "tickets every account using this scenario starts with; Faker fills what is left out"},
             "rules": {"type": "array", "items": rule},
         },
     }

@@ -96,7 +96,7 @@ class MockState:
 
     def _declare_key(self, scenario: Scenario, token: str, spec: Mapping) -> None:
         label = spec.get("account") or scenario.name
-        account = self.registry.account_by_label(label) or self.registry.create_account(label, seed=scenario.seed)
+        account = self.registry.account_by_label(label) or self.registry.create_account(label, seed=scenario.seed, tickets=scenario.tickets)
         user = Person.from_identity(account.fake.user_id(), spec["user"]) if spec.get("user") else account.primary_user
         permissions = spec.get("permissions")
         existing = self.registry.keys.get(token)
@@ -121,13 +121,15 @@ class MockState:
         permissions: Iterable[str] = ALL_PERMISSIONS,
         user: str | None = None,
     ) -> Key:
-        """A fresh key in a fresh, empty account: the isolation primitive
-        (one per test, nothing to reset).  A ``label`` names the account and,
+        """A fresh key in a fresh account: the isolation primitive (one per
+        test, nothing to reset).  The account starts empty, or with the
+        tickets ``scenario`` declares.  A ``label`` names the account and,
         with the server seed, fixes its data, so a test sees the same ids
         whatever ran before it."""
         if label is not None and self.registry.account_by_label(label) is not None:
             raise ValueError(f"an account labelled {label!r} exists already")
-        account = self.registry.create_account(label, clock=clock, seed=seed)
+        bound = self.catalog.get(scenario) if scenario else None
+        account = self.registry.create_account(label, clock=clock, seed=seed, tickets=bound.tickets if bound else ())
         person = Person.from_identity(account.fake.user_id(), user) if user else None
         return self.registry.add_key(account, permissions=permissions, user=person, scenario=scenario)
 
@@ -135,16 +137,22 @@ class MockState:
         """Every account starts over (keys keep working), the journal empties
         and the active scenario is the one the server started with."""
         for account in list(self.registry.accounts.values()):
-            self.registry.reset_account(account)
+            self.reset_account(account)
         self.journal.clear()
         self.anonymous = RuleBook("anonymous")
         self.active = self.settings.scenario if self.catalog.get(self.settings.scenario) else DEFAULT
 
+    def reset_account(self, account: Account) -> Account:
+        """One account starts over; its webhook deliveries are forgotten."""
+        self.deliveries.forget(account)
+        return self.registry.reset_account(account)
+
     async def settle(self, accounts: Iterable[Account]) -> None:
-        """Resolve what fell due in ``accounts`` now, so a clock move's
-        consequences are complete when the call that moved it returns."""
+        """Resolve what fell due in ``accounts`` now and deliver the webhooks
+        that fired, so a clock move's consequences are complete when the call
+        that moved it returns."""
         for account in accounts:
-            account.settle()
+            await self.deliveries.drain(account)
 
     def set_active(self, name: str) -> None:
         if self.catalog.get(name) is None:
