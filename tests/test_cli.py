@@ -38,7 +38,10 @@ def start(*flags: str) -> tuple[subprocess.Popen, str, list[str]]:
 
 def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> int:
     process.send_signal(sig)
-    return process.wait(timeout=10)
+    code = process.wait(timeout=10)
+    process.stdout.close()
+    process.stderr.close()
+    return code
 
 
 def wait_until_serving(url: str) -> None:
@@ -105,3 +108,28 @@ def test_console_script_and_module_agree():
     from_module = subprocess.run([sys.executable, "-m", "portal_mock", "--help"], capture_output=True, text=True, timeout=30)
     assert from_script.returncode == from_module.returncode == 0
     assert from_script.stdout == from_module.stdout
+
+
+def test_serve_refuses_a_public_host_with_an_open_control_api():
+    result = subprocess.run([sys.executable, "-m", "portal_mock", "serve", "--host", "0.0.0.0", "--port", "0"], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert "not loopback" in result.stderr and "--admin-token" in result.stderr and "--no-admin" in result.stderr
+
+
+def test_the_admin_token_can_come_from_the_environment():
+    env = {**os.environ, "PORTAL_MOCK_ADMIN_TOKEN": "from-env"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "portal_mock", "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        url = None
+        while url is None:
+            line = process.stdout.readline()
+            assert line, process.stderr.read()
+            found = re.search(r"at (http://\S+)/v1", line)
+            url = found.group(1) if found else None
+        wait_until_serving(url)
+        assert httpx.get(f"{url}/__mock/health").status_code == 401
+        assert httpx.get(f"{url}/__mock/health", headers={"Authorization": "Bearer from-env"}).status_code == 200
+    finally:
+        assert stop(process) == 0
