@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass
 from typing import Any, Generator, Sequence
 from urllib.parse import urlsplit
@@ -127,6 +127,11 @@ def credentials(auth: dict[str, Any] | None) -> httpx.Auth | None:
     return BearerAuth(auth["token"])
 
 
+KEPT_ATTEMPTS = 1000
+"""Attempts remembered per account (the newest), so memory stays flat
+however long a server runs."""
+
+
 class Deliveries:
     """Every account's owed, running and attempted deliveries.
 
@@ -145,7 +150,7 @@ class Deliveries:
         self.tick = tick
         self._owed: dict[int, list[tuple[Account, Webhook, dict[str, Any]]]] = defaultdict(list)
         self._running: dict[int, set[asyncio.Task[None]]] = defaultdict(set)
-        self._attempts: dict[int, list[Attempt]] = defaultdict(list)
+        self._attempts: dict[int, deque[Attempt]] = defaultdict(lambda: deque(maxlen=KEPT_ATTEMPTS))
         self._active: dict[int, Account] = {}
         self._ticker: asyncio.Task[None] | None = None
         self._ssl: ssl.SSLContext | None = None
@@ -179,7 +184,8 @@ class Deliveries:
         self._active.pop(account.id, None)
 
     def attempts(self, account: Account) -> list[Attempt]:
-        """Every delivery attempt for ``account``'s webhooks, oldest first."""
+        """The delivery attempts for ``account``'s webhooks, oldest first
+        (the last ``KEPT_ATTEMPTS``)."""
         return list(self._attempts[account.id])
 
     def _resolved(self, account: Account, task: Task) -> None:
