@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .accounts import ALL_PERMISSIONS, Account
+from .accounts import ALL_PERMISSIONS, Account, Key
 from .bodies import decode, read_body
 from .clock import ManualClock, parse_clock
 from .journal import redact, verify
@@ -59,8 +59,8 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("health", "GET", "/health", "Is the server up; which scenario is active"),
     Operation("scenarios", "GET", "/scenarios", "Every scenario, with its description"),
     Operation(
-        "set_scenario", "PUT", "/scenario", "Set the server's active scenario",
-        {"type": "object", "required": ["name"], "properties": {"name": {"type": "string", "minLength": 1}}}, statuses=(200, 404, 422),
+        "set_scenario", "PUT", "/scenario", "Set the server's active scenario, or bind one key to a scenario",
+        {"type": "object", "required": ["name"], "properties": {"name": {"type": "string", "minLength": 1}, "key": _KEY}}, statuses=(200, 404, 422),
     ),
     Operation(
         "mint_key", "POST", "/keys", "A fresh key in a fresh, empty account",
@@ -97,6 +97,10 @@ OPERATIONS: tuple[Operation, ...] = (
         query={"key": _STRING, "account": _INTEGER, "status": {"enum": ["pending", *OUTCOMES]}}, statuses=(200, 404, 422),
     ),
     Operation(
+        "tickets", "GET", "/tickets", "Tickets as ticket:show shows them, filtered by key or account",
+        query={"key": _STRING, "account": _INTEGER}, statuses=(200, 404, 422),
+    ),
+    Operation(
         "resolve_task", "POST", "/tasks/{uuid}/resolve", "Finish a task now",
         {"type": "object", "properties": {"outcome": {"type": "string", "enum": list(OUTCOMES)}, "errors": {"type": "object"}}},
         statuses=(200, 404, 409, 422),
@@ -112,7 +116,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("clear_requests", "DELETE", "/requests", "Empty the journal"),
     Operation(
         "count_requests", "POST", "/requests/count", "How many journal entries match a pattern, and the nearest misses",
-        _PATTERN, statuses=(200, 422),
+        _PATTERN, query={"key": {"type": "string", "description": "look only at this key's requests, for the count and the misses"}}, statuses=(200, 422),
     ),
     Operation(
         "deliveries", "GET", "/deliveries", "Every webhook delivery attempt of a key's account, oldest first",
@@ -121,6 +125,8 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("openapi_json", "GET", "/openapi.json", "This server's OpenAPI document"),
     Operation("openapi_yaml", "GET", "/openapi.yaml", "This server's OpenAPI document, as YAML", media_type="application/yaml"),
 )
+
+_MINT_KEY = next(op for op in OPERATIONS if op.name == "mint_key")
 
 
 class ControlError(PortalError):
@@ -159,11 +165,26 @@ def _pattern_errors(data: dict[str, Any]) -> dict[str, list[str]]:
     return errors
 
 
-def _account_of(state: MockState, token: str) -> Account:
+def _key_of(state: MockState, token: str) -> Key:
     key = state.registry.lookup(token)
     if key is None:
         raise ControlError(404, f"No such key {redact(token)}.")
-    return key.account
+    return key
+
+
+def _account_of(state: MockState, token: str) -> Account:
+    return _key_of(state, token).account
+
+
+def _accounts(request: Request, state: MockState) -> list[Account]:
+    """The accounts a listing covers: every one, or those its ``key`` and
+    ``account`` query parameters name."""
+    token = _param(request, "key")
+    account_id = _int_param(request, "account")
+    accounts = [_account_of(state, token)] if token is not None else list(state.registry.accounts.values())
+    if account_id is not None:
+        accounts = [a for a in accounts if a.id == account_id]
+    return accounts
 
 
 def _param(request: Request, name: str) -> str | None:
@@ -224,14 +245,35 @@ async def scenarios(request: Request, state: MockState, data: dict[str, Any]) ->
 
 
 async def set_scenario(request: Request, state: MockState, data: dict[str, Any]) -> Any:
-    try:
-        state.set_active(data["name"])
-    except KeyError:
-        raise ControlError(404, f"Unknown scenario {data['name']!r}; known: {', '.join(state.catalog.names)}.") from None
+    """With a ``key``, only that key's requests follow the scenario (as if it
+    had been minted bound to it); the server's active scenario stays."""
+    name = data["name"]
+    if state.catalog.get(name) is None:
+        raise ControlError(404, f"Unknown scenario {name!r}; known: {', '.join(state.catalog.names)}.")
+    if "key" in data:
+        key = _key_of(state, data["key"])
+        key.scenario = name
+        return {"key": key.redacted, "scenario": name}
+    state.set_active(name)
     return {"active": state.active}
 
 
+def mint(state: MockState, data: dict[str, Any]) -> dict[str, Any]:
+    """``POST /keys`` without the HTTP: the same checks, the same answer or
+    ``ControlError``.  The pytest plugin mints a key per test with it when
+    the server runs in the test process, where the HTTP round trip would
+    cost more than the minting."""
+    errors = validate(_MINT_KEY.body or {}, data)
+    if errors:
+        raise ControlError(422, "The control request was invalid.", errors)
+    return _minted(state, data)
+
+
 async def mint_key(request: Request, state: MockState, data: dict[str, Any]) -> Any:
+    return json_response(_minted(state, data), 201)
+
+
+def _minted(state: MockState, data: dict[str, Any]) -> dict[str, Any]:
     scenario = data.get("scenario")
     if scenario is not None and state.catalog.get(scenario) is None:
         raise ControlError(404, f"Unknown scenario {scenario!r}; known: {', '.join(state.catalog.names)}.")
@@ -250,18 +292,15 @@ async def mint_key(request: Request, state: MockState, data: dict[str, Any]) -> 
         )
     except ValueError as error:
         raise ControlError(409, str(error)) from None
-    return json_response(
-        {
-            "key": key.token,
-            "account": key.account.id,
-            "label": key.account.label,
-            "scenario": key.scenario,
-            "permissions": sorted(key.permissions),
-            "user": key.user.to_reference(),
-            "clock": key.account.clock.describe(),
-        },
-        201,
-    )
+    return {
+        "key": key.token,
+        "account": key.account.id,
+        "label": key.account.label,
+        "scenario": key.scenario,
+        "permissions": sorted(key.permissions),
+        "user": key.user.to_reference(),
+        "clock": key.account.clock.describe(),
+    }
 
 
 async def reset(request: Request, state: MockState, data: dict[str, Any]) -> Any:
@@ -299,22 +338,25 @@ async def clock_set(request: Request, state: MockState, data: dict[str, Any]) ->
 
 
 async def tasks(request: Request, state: MockState, data: dict[str, Any]) -> Any:
-    token = _param(request, "key")
-    account_id = _int_param(request, "account")
     status = _param(request, "status")
     if status is not None and status not in ("pending", *OUTCOMES):
         raise ControlError(422, f"status must be pending, {', '.join(OUTCOMES)}; not {status!r}.")
-    accounts = list(state.registry.accounts.values())
-    if token is not None:
-        accounts = [_account_of(state, token)]
-    if account_id is not None:
-        accounts = [a for a in accounts if a.id == account_id]
     found = []
-    for account in accounts:
+    for account in _accounts(request, state):
         account.settle()
         for task in account.tasks.values():
             if status is None or task.status == status:
                 found.append({"account": account.id, **task.to_dict()})
+    return found
+
+
+async def tickets(request: Request, state: MockState, data: dict[str, Any]) -> Any:
+    """Read without a Portal request, so a test's look at its tickets is not
+    journaled and advances no scenario rule (``every: 3`` would count it)."""
+    found = []
+    for account in _accounts(request, state):
+        account.settle()
+        found.extend({"account": account.id, **ticket.to_dict()} for ticket in account.tickets.all())
     return found
 
 
@@ -360,7 +402,9 @@ async def count_requests(request: Request, state: MockState, data: dict[str, Any
         pattern = Match.parse(spec)
     except (re.error, ValueError, TypeError) as error:
         raise ControlError(422, f"Bad pattern: {error}.") from None
-    return verify(state.journal, pattern, data.get("status"))
+    token = _param(request, "key")
+    entries = state.journal.select(key=token) if token is not None else state.journal
+    return verify(entries, pattern, data.get("status"))
 
 
 async def deliveries(request: Request, state: MockState, data: dict[str, Any]) -> Any:
@@ -395,6 +439,7 @@ HANDLERS: dict[str, Handler] = {
     "clock_advance": clock_advance,
     "clock_set": clock_set,
     "tasks": tasks,
+    "tickets": tickets,
     "resolve_task": resolve_task,
     "requests": requests,
     "clear_requests": clear_requests,

@@ -74,8 +74,10 @@ class Control:
     def scenarios(self) -> list[dict[str, Any]]:
         return self._call("GET", "/scenarios")
 
-    def set_scenario(self, name: str) -> None:
-        self._call("PUT", "/scenario", {"name": name})
+    def set_scenario(self, name: str, key: str | None = None) -> None:
+        """Set the server's active scenario; with ``key``, bind only that key
+        to ``name`` instead."""
+        self._call("PUT", "/scenario", self._given(name=name, key=key))
 
     def mint_key(
         self,
@@ -109,6 +111,11 @@ class Control:
     def tasks(self, key: str | None = None, account: int | None = None, status: str | None = None) -> list[dict[str, Any]]:
         return self._call("GET", "/tasks", params={"key": key, "account": account, "status": status})
 
+    def tickets(self, key: str | None = None, account: int | None = None) -> list[dict[str, Any]]:
+        """Tickets as ticket:show shows them (plus ``account``), read without
+        a Portal request: nothing is journaled, no scenario rule counts it."""
+        return self._call("GET", "/tickets", params={"key": key, "account": account})
+
     def resolve(self, task: str, outcome: str = "success", errors: dict[str, Any] | None = None) -> dict[str, Any]:
         """Finish a task now.  ``task`` is its UUID or its ``/v1/task/…`` path."""
         uuid = task.rstrip("/").rsplit("/", 1)[-1]
@@ -122,10 +129,11 @@ class Control:
     def clear_requests(self) -> None:
         self._call("DELETE", "/requests")
 
-    def count(self, **pattern: Any) -> dict[str, Any]:
+    def count(self, only_key: str | None = None, **pattern: Any) -> dict[str, Any]:
         """How many journal entries match ``pattern`` (scenario ``match``
-        keys, plus ``status``), with the nearest misses."""
-        return self._call("POST", "/requests/count", pattern)
+        keys, plus ``status``), with the nearest misses.  ``only_key`` looks
+        at that key's requests alone, so the misses are its own too."""
+        return self._call("POST", "/requests/count", pattern, params={"key": only_key})
 
     def deliveries(self, key: str) -> list[dict[str, Any]]:
         """Every webhook delivery attempt of ``key``'s account, oldest first."""

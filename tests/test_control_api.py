@@ -9,6 +9,7 @@ import pytest
 
 from conftest import TICKET
 from portal_mock import Control, ControlAPIError, Settings, create_app
+from portal_mock import control as control_api
 from portal_mock.clock import ClockSpec
 from portal_mock.live import LiveServer
 
@@ -67,6 +68,46 @@ def test_minted_key_bound_to_a_scenario_with_permissions(control, live):
         assert client.get(location).json()["status"] == "failure"
     with portal(live, viewer.key) as client:
         assert client.post("/v1/ticket", json=TICKET).status_code == 403
+
+
+def test_one_key_bound_to_a_scenario_leaves_the_server_and_other_keys(control, live):
+    bound, other = control.mint_key(), control.mint_key()
+    control.set_scenario("unauthorized", key=bound.key)
+    with portal(live, bound.key) as a, portal(live, other.key) as b:
+        assert a.post("/v1/ticket", json=TICKET).status_code == 401
+        assert b.post("/v1/ticket", json=TICKET).status_code == 202
+    assert control.health()["scenario"] == "default"
+
+
+def test_in_process_minting_answers_as_the_endpoint_does(live):
+    state = live.app.state.mock
+    minted = control_api.mint(state, {"label": "in-process", "clock": "manual", "scenario": "flaky"})
+    assert minted["label"] == "in-process" and minted["scenario"] == "flaky" and minted["clock"]["kind"] == "manual"
+    assert state.registry.lookup(minted["key"]).account.id == minted["account"]
+    with pytest.raises(control_api.ControlError) as invalid:
+        control_api.mint(state, {"clock": "sundial"})
+    assert invalid.value.status == 422 and "clock" in invalid.value.body["errors"]
+    with pytest.raises(control_api.ControlError) as unknown:
+        control_api.mint(state, {"scenario": "nope"})
+    assert unknown.value.status == 404
+    with pytest.raises(control_api.ControlError) as taken:
+        control_api.mint(state, {"label": "in-process"})
+    assert taken.value.status == 409
+
+
+def test_tickets_are_read_without_a_portal_request(control, live):
+    mine, other = control.mint_key(scenario="flaky"), control.mint_key()
+    with portal(live, mine.key) as client:
+        client.post("/v1/ticket", json={**TICKET, "subject": "mine"})
+    assert control.tickets(key=mine.key) == []
+    control.advance(2, key=mine.key)
+    (ticket,) = control.tickets(key=mine.key)
+    assert ticket["subject"] == "mine" and ticket["account"] == mine.account
+    assert control.tickets(key=other.key) == []
+    assert [e["action"] for e in control.requests(key=mine.key)["requests"]] == ["ticket:add"]
+    with portal(live, mine.key) as client:
+        assert client.get("/v1/ticket").status_code == 200
+        assert client.get("/v1/ticket").status_code == 503, "reading through the control API advanced the flaky rule"
 
 
 def test_a_label_fixes_the_accounts_data(control, live):
@@ -222,6 +263,18 @@ def test_verification_counts_and_near_misses(control, live):
     assert control.count(action="ticket:add", key=key, status=503)["near_misses"][0]["reason"] == "status is 202, not 503"
 
 
+def test_verification_within_one_keys_requests(control, live):
+    mine, other = control.mint_key(), control.mint_key()
+    with portal(live, other.key) as client:
+        client.post("/v1/ticket", json=TICKET)
+    with portal(live, mine.key) as client:
+        client.get("/v1/ticket")
+    assert control.count(action="ticket:add")["count"] == 1
+    scoped = control.count(only_key=mine.key, action="ticket:add")
+    assert scoped["count"] == 0
+    assert [m["request"]["action"] for m in scoped["near_misses"]] == ["ticket:list"]
+
+
 def test_unknown_portal_path_names_the_nearest_endpoints(live):
     with portal(live, "main-key") as client:
         response = client.get("/v1/tickets/12")
@@ -238,6 +291,8 @@ def test_unknown_portal_path_names_the_nearest_endpoints(live):
         ("PUT", "/__mock/scenario", {"name": "nope"}, 404),
         ("PUT", "/__mock/scenario", {}, 422),
         ("PUT", "/__mock/scenario", {"name": 3}, 422),
+        ("PUT", "/__mock/scenario", {"name": "flaky", "key": "unknown"}, 404),
+        ("PUT", "/__mock/scenario", {"name": "nope", "key": "main-key"}, 404),
         ("POST", "/__mock/keys", {"scenario": "nope"}, 404),
         ("POST", "/__mock/keys", {"permissions": ["root"]}, 422),
         ("POST", "/__mock/keys", {"clock": "sundial"}, 422),
@@ -266,10 +321,13 @@ def test_bad_outcome_is_422(control, live):
     assert refused.value.status == 422 and "outcome" in refused.value.errors
 
 
-@pytest.mark.parametrize("query", ["status=teapot", "account=x", "since=yesterday"])
-def test_bad_filters_are_422(live, query):
-    path = "/__mock/tasks" if query.startswith(("status", "account")) else "/__mock/requests"
-    assert httpx.get(f"{live.url}{path}?{query}").status_code == 422
+@pytest.mark.parametrize("path, query", [("tasks", "status=teapot"), ("tasks", "account=x"), ("tickets", "account=x"), ("requests", "since=yesterday")])
+def test_bad_filters_are_422(live, path, query):
+    assert httpx.get(f"{live.url}/__mock/{path}?{query}").status_code == 422
+
+
+def test_tickets_of_an_unknown_key_are_404(live):
+    assert httpx.get(f"{live.url}/__mock/tickets?key=unknown").status_code == 404
 
 
 def test_malformed_control_json_is_a_clear_error(live):
