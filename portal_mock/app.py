@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import time
+import traceback
 from typing import AsyncIterator
 
 from starlette.applications import Starlette
@@ -51,7 +52,13 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
+    """The traceback goes to the log, the journal entry and the state's
+    error listeners, before the 500 is sent: whoever waits for the answer
+    (a test) can already see why."""
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    scope = request.scope
+    scope["portal.error"] = "".join(traceback.format_exception(exc))
+    request.app.state.mock.internal_error(scope.get("portal.key"), scope["portal.error"])
     return PortalError(500, "The mock hit an internal error; the server log has the details.").response()
 
 
@@ -98,6 +105,7 @@ class PortalApp(Starlette):
                 rule=decision.rule if decision else None,
                 status=status,
                 duration=time.perf_counter() - clock,
+                error=scope.get("portal.error"),
             )
 
 

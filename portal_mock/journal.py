@@ -39,6 +39,7 @@ class Entry:
     rule: str | None
     status: int
     duration: float
+    error: str | None = None
 
     def headers(self) -> dict[str, str]:
         """Headers with ``Authorization`` reduced to the scheme and the key's
@@ -79,6 +80,7 @@ class Entry:
             "rule": self.rule,
             "status": self.status,
             "duration_ms": round(self.duration * 1000, 3),
+            "error": self.error,
         }
 
 

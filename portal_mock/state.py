@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from .accounts import ALL_PERMISSIONS, Account, Key, Registry
 from .catalog import DEFAULT, Catalog, load_catalog
@@ -70,6 +70,7 @@ class MockState:
             self.registry.add_key(self.main_account, token)
         self.anonymous = RuleBook("anonymous")
         self._scenario_keys: set[str] = set()
+        self.error_listeners: list[Callable[[str | None, str], None]] = []
         self.install(self.catalog)
 
     @property
@@ -153,6 +154,14 @@ class MockState:
         that moved it returns."""
         for account in accounts:
             await self.deliveries.drain(account)
+
+    def internal_error(self, key: str | None, text: str) -> None:
+        """An exception escaped a handler while serving a request made with
+        ``key`` (``None``: no key, or a control request).  Listeners hear
+        of it before the 500 is sent; the pytest plugin fails the test
+        that made the request."""
+        for listener in self.error_listeners:
+            listener(key, text)
 
     def set_active(self, name: str) -> None:
         if self.catalog.get(name) is None:

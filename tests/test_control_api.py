@@ -346,3 +346,24 @@ def test_admin_token_guards_the_control_api():
 def test_no_admin_serves_no_control_api():
     with LiveServer(create_app(Settings(admin=False))) as server:
         assert httpx.get(f"{server.url}/__mock/health").status_code == 404
+
+
+def test_an_internal_error_reaches_the_listeners_and_the_journal(control, live, monkeypatch):
+    state = live.app.state.mock
+    heard: list[tuple[str | None, str, int]] = []
+    state.error_listeners.append(lambda key, text: heard.append((key, text, len(state.journal))))
+
+    def broken(self):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("portal_mock.tickets.Tickets.all", broken)
+    key = control.mint_key().key
+    before = len(state.journal)
+    with portal(live, key) as client:
+        response = client.get("/v1/ticket")
+    assert response.status_code == 500 and "boom" not in response.text
+    [(heard_key, text, journaled)] = heard
+    assert heard_key == key and "RuntimeError: boom" in text and "in broken" in text
+    assert journaled == before, "listeners hear before the request is journaled, which is after the answer is sent"
+    (entry,) = control.requests(key=key, status=500)["requests"]
+    assert entry["error"] == text
