@@ -7,6 +7,7 @@ milliseconds and stops with the session.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -61,6 +62,12 @@ class LiveServer:
                 raise RuntimeError("portal-mock's server thread did not start")
             time.sleep(0.002)
         return self
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        """The event loop the app runs on (once started): in-process
+        transports hand their requests to it."""
+        return self._server.servers[0].get_loop()
 
     def stop(self) -> None:
         self._server.should_exit = True
