@@ -1,0 +1,29 @@
+"""The README's worked example, copied as written into a fresh directory and
+run by pytest the way a user would: in its own process, with portal-mock
+installed and nothing else set up."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+pytest_plugins = ["pytester"]
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def worked_example() -> tuple[str, str]:
+    """The section's two Python blocks: the client, then its tests."""
+    text = README.read_text(encoding="utf-8")
+    section = text.split("### A worked example", 1)[1].split("\n### ", 1)[0]
+    client, tests = re.findall(r"```python\n(.*?)```", section, re.S)
+    return client, tests
+
+
+def test_the_worked_example_passes_as_written(pytester):
+    client, tests = worked_example()
+    assert "class PortalClient" in client and "def test_" in tests
+    pytester.makepyfile(portal_client=client, test_portal_client=tests)
+    assert tests.count("PortalClient(") == tests.count("sleep=portal_mock.advance"), "every client under test sleeps on the mock's clock"
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=13)
