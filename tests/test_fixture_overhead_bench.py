@@ -1,0 +1,29 @@
+"""The fixture benchmark's harness runs (its numbers are not judged here)."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent.parent / "bench" / "fixture_overhead.py"
+
+
+def test_the_fixture_benchmark_runs_every_variant():
+    finished = subprocess.run([sys.executable, str(BENCH), "--smoke"], capture_output=True, text=True, timeout=300)
+    assert finished.returncode == 0, finished.stderr
+    rows = [line.split(" | ")[0].lstrip("| ") for line in finished.stdout.splitlines() if line.startswith("| ") and "ms" in line]
+    assert rows == ["baseline", "pytest-httpserver", "portal-mock", "portal-mock, no socket"]
+
+
+def test_its_section_of_the_results_is_replaced_and_the_rest_kept(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCH.parent))
+    bench = importlib.import_module("fixture_overhead")
+    results = tmp_path / "RESULTS.md"
+    results.write_text("# Benchmark results\n\n## Throughput\n\nother numbers\n")
+    bench.write("## pytest fixture overhead\n\nfirst\n", results)
+    bench.write("## pytest fixture overhead\n\nsecond\n", results)
+    text = results.read_text()
+    assert text.startswith("# Benchmark results\n\n## Throughput\n\nother numbers\n\n")
+    assert "second" in text and "first" not in text and text.count(bench.BEGIN) == 1
