@@ -15,11 +15,13 @@ Imported by the plugin on first use only: it pulls in httpx and the server.
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import concurrent.futures
 import ssl
+import traceback
 from dataclasses import dataclass, fields
-from typing import Any, Iterator, Mapping, Sequence, overload
+from typing import Any, Callable, Iterator, Mapping, Sequence, overload
 
 import httpx
 
@@ -277,7 +279,11 @@ def _described(action: str, conditions: Mapping[str, Any]) -> str:
     return action + "".join(f" {name}={value!r}" for name, value in conditions.items())
 
 
-class PortalServer:
+class ServerUnavailable(RuntimeError):
+    """No portal-mock control API answers at the URL given."""
+
+
+class PortalServer(abc.ABC):
     """The session's server as fixtures see it: its URL, a control client,
     transports, keys per test, and the internal errors each test caused."""
 
@@ -302,19 +308,23 @@ class PortalServer:
                     raise
                 self._run += 1
 
+    @abc.abstractmethod
     def transport(self) -> httpx.BaseTransport:
-        raise NotImplementedError
+        """An httpx transport to this server."""
 
+    @abc.abstractmethod
     def async_transport(self) -> httpx.AsyncBaseTransport:
-        raise NotImplementedError
+        """An async httpx transport to this server."""
 
+    @abc.abstractmethod
     def watch(self, key: str) -> None:
         """Start collecting the internal errors ``key``'s requests cause."""
 
+    @abc.abstractmethod
     def errors(self, key: str) -> list[str]:
         """The tracebacks of internal errors caused since the last call."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def unwatch(self, key: str) -> None:
         """Stop collecting for ``key``."""
 
@@ -328,11 +338,9 @@ class _InProcessControl(Control):
     Both run on the server's loop, as socket requests do, so the state is
     never touched from two threads at once."""
 
-    def __init__(self, url: str, app: Any, loop: asyncio.AbstractEventLoop) -> None:
-        from .transport import LoopTransport
-
-        super().__init__(url, transport=LoopTransport(app, loop))
-        self._state = app.state.mock
+    def __init__(self, url: str, transport: httpx.BaseTransport, state: Any, loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__(url, transport=transport)
+        self._state = state
         self._loop = loop
 
     def _call(self, method: str, path: str, json: Any = None, params: dict[str, Any] | None = None) -> Any:
@@ -358,6 +366,28 @@ class _InProcessControl(Control):
             raise ControlAPIError(error.status, error.body["message"], error.body.get("errors")) from None
 
 
+class _Reporting:
+    """The app as the built-in server serves it.  The app reports what its
+    handlers raise before answering 500; an exception that escapes the app
+    altogether (from the layer that journals and applies faults) would only
+    reach uvicorn's log, so it is reported here.  A dropped connection that
+    a scenario scripted is not an error."""
+
+    def __init__(self, app: Any, heard: Callable[[str | None, str], None]) -> None:
+        self.app = app
+        self.heard = heard
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await self.app(scope, receive, send)
+        except ConnectionResetError:
+            raise
+        except Exception as error:
+            if scope["type"] == "http" and "portal.error" not in scope:
+                self.heard(scope.get("portal.key"), "".join(traceback.format_exception(error)))
+            raise
+
+
 class BuiltinServer(PortalServer):
     """portal-mock in this process: uvicorn on a free loopback port, in a
     daemon thread; every account's clock manual unless its key says not."""
@@ -371,14 +401,15 @@ class BuiltinServer(PortalServer):
         from .transport import AsyncLoopTransport, LoopTransport
 
         app = create_app(Settings(seed=seed, clock=ClockSpec("manual"), scenario_dirs=list(scenario_dirs)))
-        self.live = LiveServer(app).start()
-        self.url = self.live.url
-        self.control = _InProcessControl(self.url, app, self.live.loop)
-        self._transport = LoopTransport(app, self.live.loop)
-        self._async_transport = AsyncLoopTransport(app, self.live.loop)
         self._watched: dict[str, list[str]] = {}
         self._current: list[str] | None = None
         app.state.mock.error_listeners.append(self._heard)
+        served = _Reporting(app, self._heard)
+        self.live = LiveServer(served).start()
+        self.url = self.live.url
+        self._transport = LoopTransport(served, self.live.loop)
+        self._async_transport = AsyncLoopTransport(served, self.live.loop)
+        self.control = _InProcessControl(self.url, self._transport, app.state.mock, self.live.loop)
 
     def _heard(self, key: str | None, text: str) -> None:
         """Runs on the server thread before the 500 is sent.  A request
@@ -430,7 +461,7 @@ class ExternalServer(PortalServer):
             self.control.health()
         except (httpx.HTTPError, ControlAPIError) as error:
             self.control.close()
-            raise RuntimeError(f"portal-mock: no portal-mock control API answers at {self.url}/__mock ({error})") from None
+            raise ServerUnavailable(f"portal-mock: no portal-mock control API answers at {self.url}/__mock ({error})") from None
 
     def transport(self) -> httpx.BaseTransport:
         return httpx.HTTPTransport(verify=self._tls)

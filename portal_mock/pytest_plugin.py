@@ -4,7 +4,7 @@ Installed through the ``pytest11`` entry point, so it loads in every
 project where portal-mock is installed.  Loading costs nothing but this
 module: the server, httpx and the fixture's objects are imported when a
 test first asks for ``portal_mock``, and the server starts then, once per
-session (per xdist worker), and stops when the session ends.
+session (per xdist worker), and stops when pytest is done.
 """
 
 from __future__ import annotations
@@ -75,9 +75,12 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 def _start(config: pytest.Config) -> "PortalServer":
     url = _external_url(config)
     if url:
-        from .fixture import ExternalServer
+        from .fixture import ExternalServer, ServerUnavailable
 
-        return ExternalServer(url, token=os.environ.get(TOKEN_ENV) or None)
+        try:
+            return ExternalServer(url, token=os.environ.get(TOKEN_ENV) or None)
+        except ServerUnavailable as error:
+            pytest.fail(str(error), pytrace=False)
     from .catalog import CatalogError
     from .fixture import BuiltinServer
 
@@ -143,6 +146,15 @@ def portal_mock(portal_mock_server: "PortalServer", request: pytest.FixtureReque
         pytest.fail(_server_errors(errors), pytrace=False)
 
 
+def _errors_of(mock: "PortalMock") -> list[str]:
+    """The test's internal errors so far.  Asking an external server can
+    fail; a hook must not, so that becomes the test's failure instead."""
+    try:
+        return mock.server.errors(mock.key)
+    except Exception as error:
+        return [f"(the server could not be asked for internal errors: {error!r})"]
+
+
 def _server_errors(errors: list[str]) -> str:
     heading = "portal-mock: the server failed while serving this test's requests:"
     return "\n\n".join([heading, *errors]).rstrip()
@@ -157,7 +169,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if mock is None:
         return report
     if report.when == "call":
-        errors = mock.server.errors(mock.key)
+        errors = _errors_of(mock)
         if errors and report.passed and not hasattr(report, "wasxfail"):
             report.outcome = "failed"
             report.longrepr = _server_errors(errors)

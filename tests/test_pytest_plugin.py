@@ -254,6 +254,17 @@ def test_an_error_inside_the_server_fails_the_test_that_caused_it(pytester):
                 assert http.get("/v1/ticket").status_code == 200
 
 
+        def unjournaled(self, **entry):
+            raise RuntimeError("boom after the answer")
+
+
+        def test_a_bug_after_the_answer(portal_mock, monkeypatch):
+            monkeypatch.setattr("portal_mock.journal.Journal.record", unjournaled)
+            with portal(portal_mock) as http:
+                assert http.get("/v1/ticket").status_code == 200
+            portal_mock.tasks  # a control call: the server has finished that request
+
+
         @pytest.fixture
         def request_in_teardown(portal_mock, monkeypatch):
             yield
@@ -268,7 +279,8 @@ def test_an_error_inside_the_server_fails_the_test_that_caused_it(pytester):
         ),
     )
     result = pytester.runpytest()
-    result.assert_outcomes(passed=2, failed=1, errors=1)
+    result.assert_outcomes(passed=2, failed=2, errors=1)
+    result.stdout.fnmatch_lines(["*_ test_a_bug_after_the_answer _*", "portal-mock: the server failed*", "*in unjournaled*", "RuntimeError: boom after the answer"])
     result.stdout.fnmatch_lines(
         [
             "*_ test_ignores_the_500 _*",
