@@ -79,6 +79,13 @@ async def _call(app: ASGIApp, request: httpx.Request, body: bytes) -> httpx.Resp
     return httpx.Response(started["status"], headers=started.get("headers", []), content=b"".join(chunks), request=request)
 
 
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 def _timeout(request: httpx.Request) -> float | None:
     return (request.extensions.get("timeout") or {}).get("read")
 
@@ -91,6 +98,8 @@ class LoopTransport(httpx.BaseTransport):
         self.loop = loop
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if _running_loop() is self.loop:
+            raise RuntimeError("a sync client cannot wait on the loop it runs on; use AsyncLoopTransport there")
         body = request.read()
         future = asyncio.run_coroutine_threadsafe(_call(self.app, request, body), self.loop)
         try:

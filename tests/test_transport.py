@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from conftest import TICKET, TLS, serve_scenarios
+from portal_mock import create_app
 from portal_mock.transport import AsyncLoopTransport, LoopTransport
 
 SCENARIO = """
@@ -87,3 +88,12 @@ def test_an_internal_error_is_the_500_a_socket_gets(live, monkeypatch):
     with in_process(live) as client:
         response = client.get("/v1/ticket")
     assert response.status_code == 500 and response.json()["message"]
+
+
+def test_a_sync_client_on_the_apps_own_loop_is_refused_not_hung():
+    async def main() -> None:
+        transport = LoopTransport(create_app(), asyncio.get_running_loop())
+        with httpx.Client(base_url="http://portal.test", transport=transport) as client, pytest.raises(RuntimeError, match="AsyncLoopTransport"):
+            client.get("/v1/ticket")
+
+    asyncio.run(main())
