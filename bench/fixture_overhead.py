@@ -12,13 +12,15 @@ each with pytest in a subprocess:
 
 Every file shares one httpx client across its tests, so each variant pays
 for its fixture and its request, not for building clients.  A small plugin
-stamps the time at each test's start and at the last test's end; a test's
-cost after the first is the time from the second test's start to the last
-test's end over N - 1, which includes everything pytest and the fixture do
-between tests (the first test pays for imports and for starting servers,
-and is reported apart).  Overhead is that cost minus the baseline's.  The
-variants run one after another, ``--rounds`` times, alternating; medians
-are reported.
+stamps the time as each test starts and as the last one ends; a
+test's cost is the time from its start to the next test's start, which
+includes everything pytest and the fixture do between tests.  The first
+test pays for imports and for starting servers and is reported apart; of
+the others, the median is the figure (a machine shared with other work
+disturbs some tests, and a median ignores them) and the mean is shown
+too.  Overhead is a variant's median minus the baseline's.  The variants
+run one after another, ``--rounds`` times, alternating; the round medians'
+median is reported.
 
 Writes its section of ``bench/RESULTS.md`` (between the markers below) and
 leaves the rest of the file alone; ``--smoke`` runs a few tests, prints the
@@ -49,14 +51,19 @@ TIMER = '''
 import json, os, time
 
 stamps = []
+ended = []
 
 
 def pytest_runtest_logstart(nodeid, location):
     stamps.append(time.perf_counter())
 
 
+def pytest_runtest_logfinish(nodeid, location):
+    ended[:] = [time.perf_counter()]
+
+
 def pytest_sessionfinish(session, exitstatus):
-    stamps.append(time.perf_counter())
+    stamps.extend(ended)
     with open(os.environ["FIXTURE_BENCH_OUT"], "w") as out:
         json.dump({"stamps": stamps, "failed": session.testsfailed}, out)
 '''
@@ -110,6 +117,7 @@ class Run:
     variant: str
     first_ms: float
     per_test_ms: float
+    mean_ms: float
     wall_s: float
 
 
@@ -127,8 +135,8 @@ def run(variant: str, directory: Path, tests: int) -> Run:
     if finished.returncode != 0:
         raise SystemExit(f"{variant}: pytest failed ({finished.returncode}):\n{finished.stdout}\n{finished.stderr}")
     stamps = json.loads(out.read_text())["stamps"]
-    per_test = (stamps[-1] - stamps[1]) / (tests - 1)
-    return Run(variant, (stamps[1] - stamps[0]) * 1000, per_test * 1000, wall)
+    each = [(later - earlier) * 1000 for earlier, later in zip(stamps[1:], stamps[2:])]
+    return Run(variant, (stamps[1] - stamps[0]) * 1000, statistics.median(each), statistics.fmean(each), wall)
 
 
 def measure(tests: int, rounds: int) -> dict[str, list[Run]]:
@@ -141,7 +149,7 @@ def measure(tests: int, rounds: int) -> dict[str, list[Run]]:
             for variant in order:
                 result = run(variant, directory, tests)
                 runs[variant].append(result)
-                print(f"round {number + 1}: {variant}: {result.per_test_ms:.3f} ms per test", file=sys.stderr)
+                print(f"round {number + 1}: {variant}: {result.per_test_ms:.3f} ms per test (median)", file=sys.stderr)
     return runs
 
 
@@ -158,22 +166,24 @@ def report(runs: dict[str, list[Run]], tests: int, rounds: int) -> str:
         "## pytest fixture overhead",
         "",
         f"`python bench/fixture_overhead.py --tests {tests} --rounds {rounds}`: {tests} tests per file, each variant run {rounds} times"
-        " alternately, medians. A test's cost after the first includes everything pytest and the fixture do between tests;",
-        "overhead is that cost minus the baseline's (the same tests with no fixture and no HTTP). See `bench/README.md`.",
+        " alternately. A test's cost is from its start to the next test's start, everything pytest and the fixture do included;",
+        "the median over the tests after the first, then over the rounds. Overhead is that less the baseline's (the same tests",
+        "with no fixture and no HTTP). See `bench/README.md`.",
         "",
-        "| variant | per test after the first | overhead per test | first test | whole pytest run |",
-        "|---|---|---|---|---|",
+        "| variant | per test (median) | overhead per test | per test (mean) | first test | whole pytest run |",
+        "|---|---|---|---|---|---|",
     ]
     for variant, results in runs.items():
         per_test = statistics.median(r.per_test_ms for r in results)
         overhead = "—" if variant == "baseline" else f"{per_test - base:.3f} ms"
+        mean = statistics.median(r.mean_ms for r in results)
         first = statistics.median(r.first_ms for r in results)
         wall = statistics.median(r.wall_s for r in results)
-        lines.append(f"| {variant} | {per_test:.3f} ms | {overhead} | {first:.1f} ms | {wall:.2f} s |")
+        lines.append(f"| {variant} | {per_test:.3f} ms | {overhead} | {mean:.3f} ms | {first:.1f} ms | {wall:.2f} s |")
     each = "; ".join(f"{variant} " + ", ".join(f"{r.per_test_ms:.3f}" for r in results) for variant, results in runs.items())
     lines += [
         "",
-        f"Each round, ms per test after the first: {each}.",
+        f"Each round's median, ms per test: {each}.",
         "",
         f"Python {platform.python_version()} on {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs;"
         f" pytest {_version('pytest')}, pytest-httpserver {_version('pytest-httpserver')}, httpx {_version('httpx')},"
