@@ -128,7 +128,7 @@ def run(variant: str, directory: Path, tests: int) -> Run:
     out = directory / f"{name}.json"
     env = {**os.environ, "FIXTURE_BENCH_OUT": str(out), "PYTHONPATH": str(directory)}
     env.pop("PORTAL_MOCK_URL", None)
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "fixture_bench_timer", "-p", "no:cacheprovider", "-p", "no:randomly", name]
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "fixture_bench_timer", "-p", "no:cacheprovider", name]
     started = time.perf_counter()
     finished = subprocess.run(command, cwd=directory, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - started

@@ -187,7 +187,7 @@ def test_xdist_workers_each_run_their_own_server(pytester):
     write_tests(pytester, ISOLATION)
     pytester.runpytest().assert_outcomes(passed=4)
     serial = seen(pytester)
-    result = pytester.runpytest_subprocess("-n", "2", "-p", "no:randomly")
+    result = pytester.runpytest_subprocess("-n", "2")
     result.assert_outcomes(passed=4)
     parallel = seen(pytester)
     workers = {worker: url for worker, url, _, _ in parallel.values()}
