@@ -32,6 +32,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shlex
 import shutil
 import signal
@@ -192,6 +193,19 @@ class Server:
     def rss_mib(self, field_name: str = "VmRSS") -> float:
         return rss_kib(self.pid, field_name) / 1024
 
+    def gc_summary(self) -> dict:
+        """Ask a ``portal_variant.py --gc-report`` server for its collector
+        summary since the last one (SIGUSR1; it answers on its log)."""
+        before = self.log.read_text().count("\n")
+        self.process.send_signal(signal.SIGUSR1)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            lines = self.log.read_text().splitlines()
+            if len(lines) > before and lines[-1].startswith("{"):
+                return json.loads(lines[-1])
+            time.sleep(0.05)
+        raise RuntimeError(f"{self.name} sent no GC summary:\n{self.log.read_text()}")
+
     def stop(self) -> None:
         if self.process is None:
             return
@@ -214,9 +228,9 @@ def portal_server(workdir: Path, cores: Cores, *flags: str, env: dict[str, str] 
     return Server("portal-mock" + "".join(f" {f}" for f in flags), argv, workdir, cores, env)
 
 
-def portal_variant(workdir: Path, cores: Cores, loop: str, parser: str) -> Server:
-    argv = [sys.executable, str(BENCH / "portal_variant.py"), "--key", KEY, "--task-delay", "0", "--loop", loop, "--http", parser]
-    return Server(f"portal-mock {loop} {parser}", argv, workdir, cores)
+def portal_variant(workdir: Path, cores: Cores, *flags: str) -> Server:
+    argv = [sys.executable, str(BENCH / "portal_variant.py"), "--key", KEY, "--task-delay", "0", *flags]
+    return Server("portal-mock" + "".join(f" {f}" for f in flags), argv, workdir, cores)
 
 
 # -- load generators ----------------------------------------------------------
@@ -232,6 +246,9 @@ class Sample:
     p99_ms: float
     max_ms: float
     socket_errors: int = 0
+    server_cpu: float = 0.0
+    foreign_cpu: float = 0.0
+    gc: dict | None = None
 
     @property
     def rps(self) -> float:
@@ -364,6 +381,52 @@ class affinity:
         os.sched_setaffinity(0, self.saved)
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _machine_ticks() -> int:
+    """CPU time spent by all processes (user, nice, system), every CPU."""
+    with open("/proc/stat") as stat:
+        user, nice, system = stat.readline().split()[1:4]
+    return int(user) + int(nice) + int(system)
+
+
+def _process_ticks(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rpartition(")")[2].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def _own_ticks() -> float:
+    """CPU time of this script and of its reaped children (wrk, py-spy)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime) * TICK
+
+
+class CpuMeter:
+    """How busy the server was during a run, and how much CPU other
+    processes took meanwhile (in CPUs: 1.0 is one CPU all the time).
+
+    The machine may be shared; a run during which others used a noticeable
+    share is not a measurement of the server, and ``measure`` repeats it.
+    """
+
+    def __init__(self, server_pid: int) -> None:
+        self.pid = server_pid
+
+    def __enter__(self) -> "CpuMeter":
+        self.started = time.monotonic()
+        self.machine, self.server, self.own = _machine_ticks(), _process_ticks(self.pid), _own_ticks()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        elapsed = (time.monotonic() - self.started) * TICK
+        server = _process_ticks(self.pid) - self.server
+        own = _own_ticks() - self.own
+        self.server_cpu = server / elapsed
+        self.foreign_cpu = max(0.0, (_machine_ticks() - self.machine - server - own) / elapsed)
+
+
 def percentile(ordered: Sequence[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))]
 
@@ -422,11 +485,28 @@ def target_url(server: Server, kind: str) -> str:
     return server.url + ("/v1/ticket" if kind == "post" else server.location)
 
 
-def measure(load, server: Server, kind: str, connections: int, seconds: int, warmup: int) -> Sample:
-    runs = [load.run(target_url(server, kind), kind, connections, s) for s in (warmup, seconds) if s]
+def measure(load, server: Server, kind: str, connections: int, args: argparse.Namespace, gc_report: bool = False) -> Sample:
+    """Warm up, then measure; a measured run during which other processes
+    used more than ``--quiet`` CPUs is repeated (``--retries`` times at most)
+    and the least disturbed run is kept.  With ``gc_report`` (a server
+    started with ``--gc-report``) each run also records the collector's work."""
+    url = target_url(server, kind)
+    runs = [load.run(url, kind, connections, args.warmup)] if args.warmup else []
+    measured = []
+    for _ in range(1 + args.retries):
+        if gc_report:
+            server.gc_summary()
+        with CpuMeter(server.pid) as meter:
+            sample = load.run(url, kind, connections, args.duration)
+        sample.server_cpu, sample.foreign_cpu = meter.server_cpu, meter.foreign_cpu
+        if gc_report:
+            sample.gc = server.gc_summary()
+        measured.append(sample)
+        if sample.foreign_cpu <= args.quiet:
+            break
     if kind == "post":
-        server.tasks_added += sum(run.requests for run in runs)
-    return runs[-1]
+        server.tasks_added += sum(run.requests for run in runs + measured)
+    return min(measured, key=lambda run: run.foreign_cpu)
 
 
 def throughput(load, bare: Server, portal: Server, args: argparse.Namespace, say: Callable[[str], None]) -> list[Throughput]:
@@ -441,9 +521,12 @@ def throughput(load, bare: Server, portal: Server, args: argparse.Namespace, say
                 if round_ % 2:
                     order.reverse()
                 for server, samples in order:
-                    sample = measure(load, server, kind, connections, args.duration, args.warmup)
+                    sample = measure(load, server, kind, connections, args)
                     samples.append(sample)
-                    say(f"  {action:<10} c={connections:<3} round {round_ + 1}: {server.name:<12} {sample.rps:9.0f} req/s  p50 {sample.p50_ms:6.2f} ms  p99 {sample.p99_ms:6.2f} ms")
+                    say(
+                        f"  {action:<10} c={connections:<3} round {round_ + 1}: {server.name:<12} {sample.rps:9.0f} req/s"
+                        f"  p50 {sample.p50_ms:6.2f} ms  p99 {sample.p99_ms:7.2f} ms  server CPU {sample.server_cpu:4.0%}  others {sample.foreign_cpu:4.0%}"
+                    )
             results.append(case)
     return results
 
@@ -575,20 +658,48 @@ def settings(load, workdir: Path, cores: Cores, connections: int, args: argparse
         ("uvloop + httptools (default)", "bare", lambda: bare_server(workdir, cores)),
         ("asyncio + h11", "bare", lambda: bare_server(workdir, cores, "--loop", "asyncio", "--http", "h11")),
         ("uvloop + httptools (default)", "portal-mock", lambda: portal_server(workdir, cores)),
-        ("asyncio + h11", "portal-mock", lambda: portal_variant(workdir, cores, "asyncio", "h11")),
-        ("uvloop + h11", "portal-mock", lambda: portal_variant(workdir, cores, "uvloop", "h11")),
-        ("asyncio + httptools", "portal-mock", lambda: portal_variant(workdir, cores, "asyncio", "httptools")),
+        ("asyncio + h11", "portal-mock", lambda: portal_variant(workdir, cores, "--loop", "asyncio", "--http", "h11")),
+        ("uvloop + h11", "portal-mock", lambda: portal_variant(workdir, cores, "--loop", "uvloop", "--http", "h11")),
+        ("asyncio + httptools", "portal-mock", lambda: portal_variant(workdir, cores, "--loop", "asyncio", "--http", "httptools")),
         ("default + --access-log", "portal-mock", lambda: portal_server(workdir, cores, "--access-log")),
     ]
     found = []
     for name, kind, factory in variants:
         server = factory().start()
         try:
-            samples = {action: measure(load, server, verb, connections, args.duration, args.warmup) for action, verb in LOADS}
+            samples = {action: measure(load, server, verb, connections, args) for action, verb in LOADS}
             found.append(Setting(name, kind, samples, unknown_method(server)))
         finally:
             server.stop()
         say(f"  settings: {kind:<11} {name:<28} " + "  ".join(f"{a} {s.rps:7.0f} req/s" for a, s in samples.items()))
+    return found
+
+
+@dataclass
+class Collector:
+    policy: str
+    samples: dict[str, Sample]
+
+
+GC_POLICIES = (
+    ("as served", ("--gc-report",)),
+    ("`gc.freeze()` after start-up and after each full collection (not in portal-mock)", ("--gc-report", "--gc-freeze")),
+)
+
+
+def collections(load, workdir: Path, cores: Cores, connections: int, args: argparse.Namespace, say: Callable[[str], None]) -> list[Collector]:
+    """What the garbage collector costs portal-mock: a fresh server per
+    policy, ticket:add then task:show (so task:show runs with the tasks the
+    ticket:adds stored), each with the collector's own timing."""
+    found = []
+    for policy, flags in GC_POLICIES:
+        server = portal_variant(workdir, cores, *flags).start()
+        try:
+            samples = {action: measure(load, server, kind, connections, args, gc_report=True) for action, kind in LOADS}
+        finally:
+            server.stop()
+        found.append(Collector(policy, samples))
+        say(f"  gc: {policy[:40]:<40} " + "  ".join(f"{a} {s.rps:7.0f} req/s, GC {sum(s.gc['total_s']) / s.gc['wall_s']:4.0%}" for a, s in samples.items()))
     return found
 
 
@@ -605,32 +716,28 @@ class Profile:
     inclusive_top: list[tuple[str, float]]
 
 
-def _package(frame: str) -> str:
-    """Which code a py-spy frame ``function (path)`` belongs to."""
+def _module_path(frame: str) -> str:
+    """The path in a py-spy frame ``function (path)``, relative to its import
+    root: py-spy already shortens most paths (``starlette/routing.py``);
+    absolute ones are cut at ``site-packages`` or the standard library."""
     path = frame[frame.rfind("(") + 1 : -1]
-    if "/site-packages/" in path:
-        return path.split("/site-packages/")[1].split("/")[0].removesuffix(".py")
-    if "/portal_mock/" in path:
-        return "portal_mock"
-    if "bare_app" in path:
-        return "bare_app"
-    match = re.search(r"/python3\.\d+/([^/]+)", path)
-    if match:
-        return "stdlib " + match.group(1).removesuffix(".py")
+    path = path.split("/site-packages/")[-1]
+    if path.startswith("/"):
+        stdlib = re.search(r"/python3\.\d+/(.+)", path)
+        path = stdlib.group(1) if stdlib else Path(path).name
     return path
 
 
+def _package(frame: str) -> str:
+    """Which package a py-spy frame belongs to: ``starlette``, ``json``, ..."""
+    path = _module_path(frame)
+    if path == "<string>":
+        return "generated code (dataclass __init__)"
+    return path.split("/")[0].removesuffix(".py")
+
+
 def _short(frame: str) -> str:
-    """``function (path)`` with the path cut to its package-relative part."""
-    name, _, path = frame.partition(" (")
-    path = path.rstrip(")")
-    if "/site-packages/" in path:
-        path = path.split("/site-packages/")[1]
-    elif "/portal_mock/" in path:
-        path = "portal_mock/" + path.split("/portal_mock/")[1]
-    elif "/lib/python3." in path:
-        path = Path(path).name
-    return f"`{name}` ({path})"
+    return f"`{frame.partition(' (')[0]}` ({_module_path(frame)})"
 
 
 def parse_pyspy(text: str, server: str, action: str) -> Profile:
@@ -659,7 +766,7 @@ def parse_pyspy(text: str, server: str, action: str) -> Profile:
         total,
         share(packages, 10),
         [(_short(f), s) for f, s in share(own, 12)],
-        [(_short(f), s) for f, s in share(inclusive, 40) if s < 99.5][:22],
+        [(_short(f), s) for f, s in share(inclusive, len(inclusive)) if _package(f) in ("portal_mock", "bare_app") and _module_path(f) != "portal_mock/cli.py"][:15],
     )
 
 
@@ -753,6 +860,7 @@ def report(
     bare_import: ImportProfile,
     mem: Memory,
     matrix: list[Setting],
+    collected: list[Collector],
     profiled: list[Profile] | str,
     stored: int,
 ) -> str:
@@ -779,8 +887,8 @@ def report(
         "",
         "## Throughput and latency",
         "",
-        "| request | connections | bare req/s | portal-mock req/s | ratio | bare p50 | portal-mock p50 | bare p99 | portal-mock p99 | p99 / bare |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| request | connections | bare req/s | portal-mock req/s | ratio | bare p50 | portal-mock p50 | bare p99 | portal-mock p99 | p99 / bare | server CPU, bare / portal-mock |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for case in cases:
         m = Throughput.median
@@ -788,12 +896,16 @@ def report(
         b99, p99 = m(case.bare, "p99_ms"), m(case.portal, "p99_ms")
         lines.append(
             f"| {case.action} | {case.connections} | {b_rps:,.0f} | {p_rps:,.0f} | {p_rps / b_rps:.0%} | {ms(m(case.bare, 'p50_ms'))}"
-            f" | {ms(m(case.portal, 'p50_ms'))} | {ms(b99)} | {ms(p99)} | {p99 / b99:.1f}× |"
+            f" | {ms(m(case.portal, 'p50_ms'))} | {ms(b99)} | {ms(p99)} | {p99 / b99:.1f}× | {m(case.bare, 'server_cpu'):.0%} / {m(case.portal, 'server_cpu'):.0%} |"
         )
     errors = sum(s.socket_errors for c in cases for s in c.bare + c.portal)
     worst = max(s.max_ms for c in cases for s in c.portal)
+    foreign = sorted(s.foreign_cpu for c in cases for s in c.bare + c.portal)
     lines += [
         "",
+        f"Server CPU is the share of its one CPU the server used. Other processes on the machine used a median of"
+        f" {statistics.median(foreign):.0%} of a CPU during the measured runs (at most {foreign[-1]:.0%}); a run above"
+        f" {args.quiet:.0%} was repeated up to {args.retries} times and the least disturbed kept.",
         f"Socket errors or timeouts over all runs: {errors}. Slowest single portal-mock answer: {worst:.0f} ms."
         f" By the end of these runs portal-mock held about {stored:,} tasks (and as many tickets).",
         "",
@@ -849,6 +961,25 @@ def report(
             add, show = row.samples["ticket:add"], row.samples["task:show"]
             lines.append(f"| {row.server} | {row.name} | {add.rps:,.0f} | {show.rps:,.0f} | {ms(add.p99_ms)} | {ms(show.p99_ms)} | {row.unknown_method} |")
         lines.append("")
+    if collected:
+        lines += [
+            f"## Garbage collection ({biggest} connections, a fresh server per policy)",
+            "",
+            "`bench/portal_variant.py --gc-report` times every collection (`gc.callbacks`). A profiler cannot show this:"
+            " a collection runs inside whichever function allocated when a threshold was crossed, and py-spy charges it there."
+            " task:show runs after ticket:add on the same server, so it serves with the tasks those stored.",
+            "",
+            "| policy | request | req/s | p99 | slowest answer | collections gen 0 / 1 / 2 | time in GC | longest collection | objects tracked after |",
+            "|---|---|---:|---:|---:|---|---:|---:|---:|",
+        ]
+        for row in collected:
+            for action, sample in row.samples.items():
+                g = sample.gc
+                lines.append(
+                    f"| {row.policy} | {action} | {sample.rps:,.0f} | {ms(sample.p99_ms)} | {sample.max_ms:.0f} ms | {' / '.join(str(n) for n in g['count'])}"
+                    f" | {sum(g['total_s']) / g['wall_s']:.1%} | {max(g['longest_s']) * 1e3:.1f} ms | {g['tracked']:,} |"
+                )
+        lines.append("")
     lines += ["## Targets", "", "| target | measured | met |", "|---|---:|---|"]
     for case in cases:
         if case.connections != biggest:
@@ -869,8 +1000,11 @@ def report(
         lines += [profiled, ""]
     else:
         lines += [
-            f"py-spy, 250 samples/s, non-blocking, {args.duration} s under wrk at {biggest} connections; a sample counts only"
-            " while the server runs Python (time inside uvloop's C event loop shows as its Python caller, idle time not at all).",
+            f"py-spy, 250 samples/s, non-blocking, {args.duration} s under {load.name} at {biggest} connections, a fresh server each."
+            " A sample counts only while the server runs: time inside uvloop's C event loop and in socket system calls shows as"
+            " the Python function that called it (`Runner.run`, `RequestResponseCycle.send`); garbage collection shows as"
+            " whatever allocated (see the section above). py-spy cannot follow a coroutine up to the event loop, so inclusive"
+            " times are given only for portal-mock's own functions, whose callees it does see.",
             "",
         ]
         for action in dict.fromkeys(p.action for p in profiled):
@@ -881,7 +1015,7 @@ def report(
                 lines.append("| " + " | ".join(cells) + " |")
             lines.append("")
             portal_profile = next(p for p in pair if p.server == "portal-mock")
-            lines += [f"### {action}: portal-mock, inclusive time by function", "", "| function | share of samples |", "|---|---:|"]
+            lines += [f"### {action}: portal-mock's own functions, callees included", "", "| function | share of samples |", "|---|---:|"]
             lines += [f"| {name} | {share:.1f} % |" for name, share in portal_profile.inclusive_top]
             lines += ["", f"### {action}: portal-mock, own time by function", "", "| function | share of samples |", "|---|---:|"]
             lines += [f"| {name} | {share:.1f} % |" for name, share in portal_profile.self_top]
@@ -909,15 +1043,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--rounds", type=int, default=3, help="measured runs per case and server; the median is reported (default: 3)")
     parser.add_argument("--connections", type=connection_list, default=[1, 32], metavar="N,N", help="connection counts (default: 1,32)")
     parser.add_argument("--requests", type=int, default=100_000, metavar="N", help="ticket:adds (each polled once) for the memory step (default: 100000)")
+    parser.add_argument("--quiet", type=float, default=0.15, metavar="CPUS", help="repeat a measured run if other processes used more CPU than this meanwhile (default: 0.15)")
+    parser.add_argument("--retries", type=int, default=2, help="how often a disturbed run is repeated at most (default: 2)")
     parser.add_argument("--startups", type=int, default=5, metavar="N", help="start-ups timed per server (default: 5)")
     parser.add_argument("--no-settings", dest="settings", action="store_false", help="skip the loop/parser/access-log comparison")
+    parser.add_argument("--no-gc", dest="gc", action="store_false", help="skip the garbage-collection measurements")
     parser.add_argument("--no-profile", dest="profile", action="store_false", help="skip the py-spy profile")
     parser.add_argument("--output", type=Path, help="where to write the report (default: bench/RESULTS.md; with --smoke, standard output)")
     parser.add_argument(
         "--smoke",
         action="store_true",
         help="a few-seconds run to prove the harness works: built-in Python load generator, 0.5 s runs, 1 and 4 connections,"
-        " 200 requests for memory, no settings comparison, no profile. Its numbers mean nothing.",
+        " 200 requests for memory, no settings, GC or profile sections. Its numbers mean nothing.",
     )
     return parser
 
@@ -927,7 +1064,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.smoke:
         args.duration, args.warmup, args.rounds, args.startups = 0.5, 0, 1, 1
-        args.connections, args.requests, args.settings, args.profile = [1, 4], 200, False, False
+        args.connections, args.requests, args.settings, args.profile, args.retries = [1, 4], 200, False, False, 0
+        args.gc = False
     cores = Cores.plan()
     if args.smoke:
         load = PyLoad(cores)
@@ -967,6 +1105,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             say("server settings")
             matrix = settings(load, workdir, cores, max(args.connections), args, say)
 
+        collected = []
+        if args.gc:
+            say("garbage collection")
+            collected = collections(load, workdir, cores, max(args.connections), args, say)
+
         profiled: list[Profile] | str = "Not taken in this run (--no-profile)."
         if args.profile:
             if pyspy_binary():
@@ -975,7 +1118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 profiled = PYSPY_MISSING
 
-    text = report(args, argv, load, cores, cases, started, package_import, bare_import, mem, matrix, profiled, stored)
+    text = report(args, argv, load, cores, cases, started, package_import, bare_import, mem, matrix, collected, profiled, stored)
     output = args.output if args.output is not None else (None if args.smoke else BENCH / "RESULTS.md")
     if output is None:
         sys.stdout.write(text)
