@@ -766,7 +766,7 @@ def parse_pyspy(text: str, server: str, action: str) -> Profile:
         total,
         share(packages, 10),
         [(_short(f), s) for f, s in share(own, 12)],
-        [(_short(f), s) for f, s in share(inclusive, len(inclusive)) if _package(f) in ("portal_mock", "bare_app") and _module_path(f) != "portal_mock/cli.py"][:15],
+        [(_short(f), s) for f, s in share(inclusive, len(inclusive)) if _package(f) in ("portal_mock", "bare_app") and _module_path(f) not in ("portal_mock/cli.py", "portal_mock/__main__.py")][:15],
     )
 
 
@@ -969,7 +969,7 @@ def report(
             " a collection runs inside whichever function allocated when a threshold was crossed, and py-spy charges it there."
             " task:show runs after ticket:add on the same server, so it serves with the tasks those stored.",
             "",
-            "| policy | request | req/s | p99 | slowest answer | collections gen 0 / 1 / 2 | time in GC | longest collection | objects tracked after |",
+            "| policy | request | req/s | p99 | slowest answer | collections gen 0 / 1 / 2 | time in GC | longest collection | objects the collector still scans, after |",
             "|---|---|---:|---:|---:|---|---:|---:|---:|",
         ]
         for row in collected:
@@ -985,10 +985,18 @@ def report(
         if case.connections != biggest:
             continue
         ratio = Throughput.median(case.portal, "rps") / Throughput.median(case.bare, "rps")
-        p99 = Throughput.median(case.portal, "p99_ms") / Throughput.median(case.bare, "p99_ms")
+        bare_p99 = Throughput.median(case.bare, "p99_ms")
+        p99 = Throughput.median(case.portal, "p99_ms") / bare_p99
+        measured = f"{p99:.1f}×"
+        as_served = next((row.samples[case.action] for row in collected if row.policy == "as served"), None)
+        if as_served is not None:
+            # A full collection may or may not fall inside a measured window;
+            # the fresh server of the GC section is the other half of the evidence.
+            measured += f" here, {as_served.p99_ms / bare_p99:.1f}× in the GC section"
+            p99 = max(p99, as_served.p99_ms / bare_p99)
         goal = TARGETS[case.action]
         lines.append(f"| {case.action} at {biggest} connections ≥ {goal:.0%} of bare's req/s | {ratio:.0%} | {met(ratio >= goal)} |")
-        lines.append(f"| {case.action} p99 at {biggest} connections ≤ {P99_FACTOR:g}× bare's | {p99:.1f}× | {met(p99 <= P99_FACTOR)} |")
+        lines.append(f"| {case.action} p99 at {biggest} connections ≤ {P99_FACTOR:g}× bare's | {measured} | {met(p99 <= P99_FACTOR)} |")
     lines += [
         f"| exec to first 200 ≤ {STARTUP_FACTOR:g}× bare's | {p_ready / b_ready:.2f}× | {met(p_ready / b_ready <= STARTUP_FACTOR)} |",
         f"| idle RSS ≤ {IDLE_RSS_FACTOR:g}× bare's | {p_rss / b_rss:.2f}× | {met(p_rss / b_rss <= IDLE_RSS_FACTOR)} |",
