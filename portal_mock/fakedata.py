@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import random
 import string
-import uuid
 from typing import Any
 
 _faker: Any = None
+# The variant (RFC 4122) and version (4) bits, as uuid.UUID(version=4) sets them.
+_UUID4_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
+_UUID4_SET = (0x8000 << 48) | (4 << 76)
 
 
 def _shared_faker(seed: int) -> Any:
@@ -67,7 +69,11 @@ class FakeData:
         return self._id
 
     def uuid4(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        """``str(uuid.UUID(int=bits, version=4))``, the same string from the
+        same bits, without building a UUID object: that object was 60 % of
+        the cost of one draw, on every ticket:add."""
+        digits = "%032x" % (self.rng.getrandbits(128) & _UUID4_CLEAR | _UUID4_SET)
+        return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
     def mask(self) -> str:
         letters = "".join(self.rng.choices(string.ascii_uppercase, k=4))

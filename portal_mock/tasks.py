@@ -44,7 +44,7 @@ class TaskPlan:
 Effect = Callable[["Task", float], "dict[str, Any] | None"]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Task:
     id: int
     uuid: str

@@ -37,16 +37,44 @@ REASONS = {
 }
 
 
+# One encoder for every response: json.dumps with any option builds a new
+# JSONEncoder per call.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+_PORTAL_RAW = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in PORTAL_HEADERS.items()]
+_CONTENT_TYPE = (b"content-type", JSON.encode("latin-1"))
+
+
 def dumps(payload: Any) -> bytes:
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return _ENCODER.encode(payload).encode("utf-8")
+
+
+class PortalResponse(Response):
+    """A JSON response with the vendor's headers.
+
+    Starlette lower-cases and encodes every header of every response; the
+    vendor's headers never change, so they are encoded once and the raw
+    header list is built as Starlette would have built it from the merged
+    headers.  Headers that replace a vendor header or set the body's
+    length or type go through Starlette's ``init_headers`` unchanged.
+    """
+
+    media_type = JSON
+
+    def init_headers(self, headers: Mapping[str, str] | None = None) -> None:
+        extra = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()] if headers else []
+        if headers and (headers.keys() & PORTAL_HEADERS.keys() or any(name in (b"content-length", b"content-type") for name, _ in extra)):
+            super().init_headers({**PORTAL_HEADERS, **headers})
+            return
+        raw = [*_PORTAL_RAW, *extra]
+        if not (self.status_code < 200 or self.status_code in (204, 304)):
+            raw.append((b"content-length", str(len(self.body)).encode("latin-1")))
+        raw.append(_CONTENT_TYPE)
+        self.raw_headers = raw
 
 
 def portal_response(payload: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
     """A JSON response carrying the vendor's headers."""
-    merged = dict(PORTAL_HEADERS)
-    if headers:
-        merged.update(headers)
-    return Response(dumps(payload), status_code=status, headers=merged, media_type=JSON)
+    return PortalResponse(dumps(payload), status_code=status, headers=headers)
 
 
 def error_body(status: int, message: str | None = None, errors: Mapping[str, list[str]] | None = None) -> dict[str, Any]:

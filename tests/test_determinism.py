@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+
 import httpx
 
 from portal_mock import Settings, create_app
 from portal_mock.clock import ClockSpec
+from portal_mock.fakedata import FakeData
 from portal_mock.live import LiveServer
 
 DATES = ("request_date", "resolved_date")
@@ -45,3 +48,13 @@ def test_another_seed_other_ids():
     first, second = run(seed=7), run(seed=8)
     assert first[0]["uuid"] != second[0]["uuid"]
     assert first[0]["id"] != second[0]["id"]
+
+
+
+def test_task_uuids_are_the_version_4_uuids_of_the_seeded_bits():
+    """uuid4() formats the bits itself; it must give what uuid.UUID gives."""
+    fake, bits = FakeData(7, "label"), FakeData(7, "label").rng
+    for _ in range(2000):
+        drawn = fake.uuid4()
+        assert drawn == str(uuid.UUID(int=bits.getrandbits(128), version=4))
+        assert uuid.UUID(drawn).version == 4
