@@ -11,9 +11,9 @@ same app, with the same key, task delay and banner as ``serve``, and:
   it writes a JSON summary line to standard error and starts over.  py-spy
   charges a collection to whichever function happened to allocate, so this
   is the only honest view of what the collector costs;
-* ``--gc-freeze`` tries a policy that portal-mock does not have yet:
-  ``gc.freeze()`` after start-up and after every full collection, so that
-  the long-lived task store is not traversed again and again.
+* ``--no-gc-freeze`` serves without ``serve``'s collector policy
+  (``portal_mock.gc_policy.freeze_survivors``: ``gc.freeze()`` after
+  start-up and after every full collection), to show what the policy is worth.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import time
 import uvicorn
 
 from portal_mock import Settings, create_app
+from portal_mock.gc_policy import freeze_survivors
 from portal_mock.live import bind, url_of, uvicorn_config
 
 
@@ -67,11 +68,6 @@ class GcReport:
         self.reset()
 
 
-def _freeze_after_full_collections(phase: str, info: dict) -> None:
-    if phase == "stop" and info["generation"] == 2:
-        gc.freeze()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -82,7 +78,7 @@ def main() -> int:
     parser.add_argument("--loop", default="auto", help="uvicorn event loop: auto, asyncio, uvloop (default: auto)")
     parser.add_argument("--http", default="auto", help="uvicorn HTTP parser: auto, h11, httptools (default: auto)")
     parser.add_argument("--gc-report", action="store_true", help="time collections; SIGUSR1 prints a summary to stderr")
-    parser.add_argument("--gc-freeze", action="store_true", help="gc.freeze() after start-up and after every full collection")
+    parser.add_argument("--no-gc-freeze", dest="gc_freeze", action="store_false", help="leave out serve's gc.freeze() policy")
     args = parser.parse_args()
 
     app = create_app(Settings(seed=args.seed, task_delay=args.task_delay, keys=args.key))
@@ -91,9 +87,7 @@ def main() -> int:
     config.http = args.http
     sock = bind(args.host, args.port)
     if args.gc_freeze:
-        gc.collect()
-        gc.freeze()
-        gc.callbacks.append(_freeze_after_full_collections)
+        freeze_survivors()
     if args.gc_report:
         GcReport()
     print(f"portal-mock ({args.loop}, {args.http}) serving the Portal API at {url_of(sock)}/v1", flush=True)

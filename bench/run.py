@@ -683,8 +683,8 @@ class Collector:
 
 
 GC_POLICIES = (
-    ("as served", ("--gc-report",)),
-    ("`gc.freeze()` after start-up and after each full collection (not in portal-mock)", ("--gc-report", "--gc-freeze")),
+    ("as served: `gc.freeze()` after start-up and after each full collection", ("--gc-report",)),
+    ("without that policy", ("--gc-report", "--no-gc-freeze")),
 )
 
 

@@ -111,6 +111,7 @@ def serve(args: argparse.Namespace) -> int:
 
     from .app import create_app
     from .catalog import CatalogError
+    from .gc_policy import freeze_survivors
     from .live import bind, url_of, uvicorn_config
     from .state import Settings
 
@@ -169,6 +170,7 @@ def serve(args: argparse.Namespace) -> int:
     # these handlers turn that into a clean exit status 0.
     signal.signal(signal.SIGINT, _exit_cleanly)
     signal.signal(signal.SIGTERM, _exit_cleanly)
+    freeze_survivors()
     uvicorn.Server(uvicorn_config(app, access_log=args.access_log)).run(sockets=[sock])
     return 0
 
