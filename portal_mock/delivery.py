@@ -189,7 +189,10 @@ class Deliveries:
         return list(self._attempts[account.id])
 
     def _resolved(self, account: Account, task: Task) -> None:
-        for webhook in account.webhooks.listening_to(task.action):
+        listening = account.webhooks.listening_to(task.action)
+        if not listening:
+            return
+        for webhook in listening:
             self._owed[account.id].append((account, webhook, payload(task, webhook)))
         self._start(account.id)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from urllib.parse import parse_qsl
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
@@ -60,7 +59,7 @@ class Entry:
             action=self.action,
             key=self.key,
             headers=self.headers(),
-            query=dict(parse_qsl(self.query, keep_blank_values=True)),
+            query_string=self.query,
             body=self.body if isinstance(self.body, dict) else None,
         )
 

@@ -180,10 +180,10 @@ def endpoint(action: Action) -> Callable[[Request], Awaitable[Response]]:
         scope["portal.key"] = token
         if key is not None:
             scope["portal.account"] = key.account.id
-        headers = request.headers
-        facts = RequestFacts(request.method, request.url.path, action.name, action.queued, token, headers, request.query_params)
+        method = scope["method"]
+        facts = RequestFacts(method, scope["path"], action.name, action.queued, token, request.headers, scope["query_string"].decode("latin-1"))
         body_error = None
-        if request.method == "POST":
+        if method == "POST":
             try:
                 facts.body = decode(await read_body(request), media_type(request), action.body or {})
             except PortalError as error:

@@ -19,7 +19,9 @@ import random
 import re
 from collections import deque
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Mapping
+from urllib.parse import parse_qsl
 
 from .durations import parse_duration
 from .tasks import TaskPlan
@@ -30,7 +32,8 @@ FAULTS = ("connection_reset", "empty_response", "malformed_json", "slow_body")
 @dataclass
 class RequestFacts:
     """What rules may look at.  ``headers`` keys are lower-case; ``body`` is
-    ``None`` when the request has none or it could not be decoded."""
+    ``None`` when the request has none or it could not be decoded.  The
+    query is parsed on first use: most requests meet no rule that asks."""
 
     method: str
     path: str
@@ -38,8 +41,12 @@ class RequestFacts:
     queued: bool = False
     key: str | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
-    query: Mapping[str, str] = field(default_factory=dict)
+    query_string: str = ""
     body: Mapping[str, Any] | None = None
+
+    @cached_property
+    def query(self) -> dict[str, str]:
+        return dict(parse_qsl(self.query_string, keep_blank_values=True))
 
 
 @dataclass(frozen=True)
