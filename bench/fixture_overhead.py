@@ -160,6 +160,16 @@ def _version(package: str) -> str:
         return "not installed"
 
 
+def _commit() -> str:
+    """The commit measured, and whether the tree had changes beyond the results."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=BENCH, capture_output=True, text=True).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = [line for line in git("status", "--porcelain").splitlines() if not line.endswith("bench/RESULTS.md")]
+    return f"{commit} with local changes" if dirty else commit
+
+
 def report(runs: dict[str, list[Run]], tests: int, rounds: int) -> str:
     base = statistics.median(r.per_test_ms for r in runs["baseline"])
     lines = [
@@ -185,7 +195,7 @@ def report(runs: dict[str, list[Run]], tests: int, rounds: int) -> str:
         "",
         f"Each round's median, ms per test: {each}.",
         "",
-        f"Python {platform.python_version()} on {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs;"
+        f"Commit {_commit()}; Python {platform.python_version()} on {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs;"
         f" pytest {_version('pytest')}, pytest-httpserver {_version('pytest-httpserver')}, httpx {_version('httpx')},"
         f" uvicorn {_version('uvicorn')}, portal-mock {_version('portal-mock')}.",
     ]

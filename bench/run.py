@@ -1161,9 +1161,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text)
+        output.write_text(text + kept_sections(output))
         say(f"wrote {output}")
     return 0
+
+
+def kept_sections(path: Path) -> str:
+    """The sections other scripts keep in the same file, each between its
+    ``<!-- NAME: begin -->`` and ``<!-- NAME: end -->`` markers
+    (``fixture_overhead.py`` writes one): carried over when this report
+    replaces the file."""
+    if not path.exists():
+        return ""
+    found = re.finditer(r"<!-- (\S+): begin -->.*?<!-- \1: end -->\n?", path.read_text(), re.S)
+    return "".join("\n" + section.group(0) for section in found)
 
 
 if __name__ == "__main__":

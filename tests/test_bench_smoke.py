@@ -21,9 +21,12 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="th
 
 def test_smoke_run_writes_a_complete_report(tmp_path):
     output = tmp_path / "RESULTS.md"
+    kept = "<!-- fixture_overhead.py: begin -->\n## pytest fixture overhead\n\nnumbers\n<!-- fixture_overhead.py: end -->\n"
+    output.write_text("# an older report\n\n" + kept)
     result = subprocess.run([sys.executable, str(RUN), "--smoke", "--output", str(output)], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     report = output.read_text()
+    assert "an older report" not in report and report.endswith("\n" + kept), "another script's section survives the rewrite"
     for row in ("| ticket:add | 1 |", "| ticket:add | 4 |", "| task:show | 1 |", "| task:show | 4 |"):
         assert row in report
     for section in ("## Machine and versions", "## Start-up and idle memory", "## Memory under load", "## Targets"):
