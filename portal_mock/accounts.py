@@ -65,9 +65,15 @@ class Key:
 
     token: str
     account: "Account"
-    user: Person
+    person: Person | None
     permissions: frozenset[str]
     scenario: str | None = None
+
+    @property
+    def user(self) -> Person:
+        """The key's own user, or its account's, drawn on first need: a key
+        that never queues anything costs no Faker call."""
+        return self.person or self.account.primary_user
 
     @property
     def redacted(self) -> str:
@@ -115,7 +121,8 @@ class Account:
             author=author,
             created_at=self.clock.now(),
             plan=plan,
-            effect=(lambda t, at: effect(self, t, at)) if effect else None,
+            effect=effect,
+            owner=self,
             target=target,
         )
         self.tasks[task.uuid] = task
@@ -227,7 +234,7 @@ class Registry:
         token = token or f"pm_{secrets.token_hex(16)}"
         if token in self.keys:
             raise ValueError(f"key {token[-4:]!r} is already in use")
-        key = Key(token, account, user or account.primary_user, frozenset(permissions), scenario)
+        key = Key(token, account, user, frozenset(permissions), scenario)
         self.keys[token] = key
         return key
 

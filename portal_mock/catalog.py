@@ -91,7 +91,7 @@ def load_catalog(user_dirs: Iterable[Path | str] = ()) -> Catalog:
             problems.append(Problem(str(directory), 1, 1, "not a directory"))
             continue
         for file in scenario_files(directory):
-            scenario, found = read_scenario(file)
+            scenario, found = read_scenario(file, schema=tier == "user")
             problems.extend(found)
             if scenario is None:
                 continue

@@ -12,6 +12,8 @@ Deliveries run as asyncio tasks on the server's event loop, so a slow
 receiver never holds up a Portal request.  The control plane can wait for
 them (``drain``: a manual clock's advance returns only once what it
 resolved has been delivered) and read every attempt (``attempts``).
+httpx is imported at the first delivery, not with the server: it costs a
+fifth of the start-up of a server that may never deliver anything.
 """
 
 from __future__ import annotations
@@ -20,15 +22,16 @@ import asyncio
 import ssl
 from collections import defaultdict, deque
 from dataclasses import dataclass
-from typing import Any, Generator, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 from urllib.parse import urlsplit
-
-import httpx
 
 from .accounts import Account
 from .net import is_loopback
 from .tasks import Task
 from .webhooks import Webhook
+
+if TYPE_CHECKING:
+    import httpx
 
 DEFAULT_RETRY_DELAYS = (0.5, 1.0, 2.0)
 
@@ -104,27 +107,17 @@ def encoded(kind: str, body: dict[str, Any]) -> dict[str, Any]:
     return {"json": body}
 
 
-class BearerAuth(httpx.Auth):
-    """``Authorization: Bearer <token>``; httpx ships basic and digest only."""
-
-    def __init__(self, token: str) -> None:
-        self.token = token
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = f"Bearer {self.token}"
-        yield request
-
-
-def credentials(auth: dict[str, Any] | None) -> httpx.Auth | None:
-    """The webhook's auth for httpx; digest answers the receiver's 401
-    challenge with a second request, as a browser would."""
+def credentials(auth: dict[str, Any] | None) -> dict[str, Any]:
+    """httpx request arguments for the webhook's auth; digest answers the
+    receiver's 401 challenge with a second request, as a browser would."""
     if not auth:
-        return None
-    if auth["type"] == "basic":
-        return httpx.BasicAuth(auth["username"], auth["password"])
-    if auth["type"] == "digest":
-        return httpx.DigestAuth(auth["username"], auth["password"])
-    return BearerAuth(auth["token"])
+        return {}
+    if auth["type"] == "bearer":
+        return {"headers": {"Authorization": f"Bearer {auth['token']}"}}
+    import httpx
+
+    kind = httpx.BasicAuth if auth["type"] == "basic" else httpx.DigestAuth
+    return {"auth": kind(auth["username"], auth["password"])}
 
 
 KEPT_ATTEMPTS = 1000
@@ -223,6 +216,8 @@ class Deliveries:
             error = "not sent: the host is not loopback and remote deliveries are off (serve --remote-webhooks turns them on)"
             self._attempts[account.id].append(Attempt(webhook.id, body["uuid"], body["action"], 1, webhook.url, account.clock.now(), None, error))
             return
+        import httpx
+
         if self._ssl is None:
             self._ssl = ssl.create_default_context()
         async with httpx.AsyncClient(verify=self._ssl, trust_env=False, timeout=self.timeout) as http:
@@ -236,8 +231,10 @@ class Deliveries:
                     return
 
     async def _send(self, http: httpx.AsyncClient, webhook: Webhook, body: dict[str, Any]) -> tuple[int | None, str | None]:
+        import httpx
+
         try:
-            response = await http.post(webhook.url, auth=credentials(webhook.auth), **encoded(webhook.type, body))
+            response = await http.post(webhook.url, **credentials(webhook.auth), **encoded(webhook.type, body))
         except httpx.HTTPError as error:
             return None, f"{type(error).__name__}: {error}".rstrip(": ")
         return response.status_code, None

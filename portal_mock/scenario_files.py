@@ -238,10 +238,12 @@ def _semantic(data: dict[str, Any], skip: set[int]) -> tuple[Scenario | None, li
     )
 
 
-def parse_scenario(text: str, path: str = "<scenario>") -> tuple[Scenario | None, list[Problem]]:
+def parse_scenario(text: str, path: str = "<scenario>", schema: bool = True) -> tuple[Scenario | None, list[Problem]]:
     """Parse one file's text.  Returns the scenario, or ``None`` and every
     problem found (YAML syntax stops at the first; everything else is
-    reported together)."""
+    reported together).  ``schema=False`` skips the JSON Schema pass, for
+    files the test suite has already checked (the bundled ones): loading
+    jsonschema is most of a server's start-up otherwise."""
     if len(text.encode("utf-8", "replace")) > MAX_FILE_BYTES:
         return None, [Problem(path, 1, 1, f"file is larger than {MAX_FILE_BYTES // 1024} KiB; scenario files are small")]
     marks = _Marks()
@@ -271,7 +273,7 @@ def parse_scenario(text: str, path: str = "<scenario>") -> tuple[Scenario | None
     if not isinstance(data, dict):
         return None, [Problem(path, 1, 1, "a scenario file must be a mapping with at least a name")]
     problems = [Problem(path, line, column, message) for (line, column), message in located]
-    errors = list(_validator().iter_errors(data))
+    errors = list(_validator().iter_errors(data)) if schema else []
     issues = [_schema_message(error) for error in errors]
     paths = [tuple(error.absolute_path) for error in errors]
     broken_rules = {path[1] for path in paths if len(path) >= 2 and path[0] == "rules"}
@@ -289,7 +291,7 @@ def parse_scenario(text: str, path: str = "<scenario>") -> tuple[Scenario | None
     return scenario, []
 
 
-def read_scenario(file: Path) -> tuple[Scenario | None, list[Problem]]:
+def read_scenario(file: Path, schema: bool = True) -> tuple[Scenario | None, list[Problem]]:
     try:
         if file.stat().st_size > MAX_FILE_BYTES:
             return None, [Problem(str(file), 1, 1, f"file is larger than {MAX_FILE_BYTES // 1024} KiB; scenario files are small")]
@@ -298,7 +300,7 @@ def read_scenario(file: Path) -> tuple[Scenario | None, list[Problem]]:
         return None, [Problem(str(file), 1, 1, "file is not UTF-8 text")]
     except OSError as error:
         return None, [Problem(str(file), 1, 1, f"cannot read: {error.strerror or error}")]
-    return parse_scenario(text, str(file))
+    return parse_scenario(text, str(file), schema)
 
 
 def schema_json() -> str:

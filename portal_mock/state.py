@@ -69,6 +69,7 @@ class MockState:
         for token in settings.keys or [None]:
             self.registry.add_key(self.main_account, token)
         self.anonymous = RuleBook("anonymous")
+        self._default_plan = TaskPlan(delay=settings.task_delay)
         self._scenario_keys: set[str] = set()
         self.error_listeners: list[Callable[[str | None, str], None]] = []
         self.install(self.catalog)
@@ -98,7 +99,7 @@ class MockState:
     def _declare_key(self, scenario: Scenario, token: str, spec: Mapping) -> None:
         label = spec.get("account") or scenario.name
         account = self.registry.account_by_label(label) or self.registry.create_account(label, seed=scenario.seed, tickets=scenario.tickets)
-        user = Person.from_identity(account.fake.user_id(), spec["user"]) if spec.get("user") else account.primary_user
+        user = Person.from_identity(account.fake.user_id(), spec["user"]) if spec.get("user") else None
         permissions = spec.get("permissions")
         existing = self.registry.keys.get(token)
         if existing is not None and token not in self._scenario_keys:
@@ -202,5 +203,6 @@ class MockState:
         return scenario.decide(facts, key.account.rulebook, key.account.clock.now(), self.settings.task_delay)
 
     def default_plan(self) -> TaskPlan:
-        """How a newly queued task ends when no rule says otherwise."""
-        return TaskPlan(delay=self.settings.task_delay)
+        """How a newly queued task ends when no rule says otherwise (one
+        shared, immutable plan: not one more object per stored task)."""
+        return self._default_plan

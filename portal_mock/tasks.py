@@ -41,7 +41,8 @@ class TaskPlan:
     resource: dict[str, Any] | None = None
 
 
-Effect = Callable[["Task", float], "dict[str, Any] | None"]
+Effect = Callable[[Any, "Task", float], "dict[str, Any] | None"]
+"""Run with the task's owner (its account), the task and the resolution time."""
 
 
 @dataclass(eq=False, slots=True)
@@ -54,6 +55,7 @@ class Task:
     created_at: float
     plan: TaskPlan
     effect: Effect | None = None
+    owner: Any = None
     target: int | None = None
     resolve_at: float | None = None
     status: str = "pending"
@@ -88,7 +90,7 @@ class Task:
         self.resolved_at = at
         if outcome == "success":
             try:
-                produced = self.effect(self, at) if self.effect else None
+                produced = self.effect(self.owner, self, at) if self.effect else None
             except Rejected as why:
                 self.status, self.errors = "rejected", {"message": str(why)}
                 return
