@@ -684,8 +684,8 @@ class Collector:
 
 BARE_REFERENCE = "bare Starlette (reference, no GC report)"
 GC_POLICIES = (
-    ("as served: `gc.freeze()` after start-up and after each full collection", ("--gc-report",)),
-    ("without that policy", ("--gc-report", "--no-gc-freeze")),
+    ("as served", ("--gc-report",)),
+    ("without serve's `gc.freeze()` policy", ("--gc-report", "--no-gc-freeze")),
 )
 
 
