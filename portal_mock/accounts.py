@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable
 from .clock import Clock, ClockSpec
 from .fakedata import FakeData
 from .people import Person
+from .redaction import redact
 from .scenario import RuleBook
 from .references import reference
 from .tasks import Task, TaskPlan
@@ -74,10 +75,6 @@ class Key:
         """The key's own user, or its account's, drawn on first need: a key
         that never queues anything costs no Faker call."""
         return self.person or self.account.primary_user
-
-    @property
-    def redacted(self) -> str:
-        return f"…{self.token[-4:]}"
 
 
 @dataclass(eq=False)
@@ -233,7 +230,7 @@ class Registry:
     ) -> Key:
         token = token or f"pm_{secrets.token_hex(16)}"
         if token in self.keys:
-            raise ValueError(f"key {token[-4:]!r} is already in use")
+            raise ValueError(f"key {redact(token)} is already in use")
         key = Key(token, account, user, frozenset(permissions), scenario)
         self.keys[token] = key
         return key

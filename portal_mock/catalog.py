@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
+from .redaction import redact
 from .scenario import Scenario
 from .scenario_files import Problem, read_scenario
 
@@ -110,7 +111,7 @@ def load_catalog(user_dirs: Iterable[Path | str] = ()) -> Catalog:
     for scenario in scenarios.values():
         for token, spec in scenario.keys.items():
             if token in owners:
-                problems.append(Problem(scenario.origin, _first_line(scenario, token), 1, f"key {token[-4:]!r}… is also declared in {owners[token].origin}"))
+                problems.append(Problem(scenario.origin, _first_line(scenario, token), 1, f"key {redact(token)} is also declared in {owners[token].origin}"))
             owners[token] = scenario
             bound = spec.get("scenario")
             if bound and bound not in scenarios:

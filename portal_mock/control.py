@@ -22,7 +22,8 @@ from starlette.routing import Route
 from .accounts import ALL_PERMISSIONS, Account, Key
 from .bodies import decode, read_body
 from .clock import ManualClock, parse_clock
-from .journal import redact, verify
+from .journal import verify
+from .redaction import redact
 from .routing import grouped
 from .scenario import Match
 from .scenario_schema import match_schema
@@ -253,7 +254,7 @@ async def set_scenario(request: Request, state: MockState, data: dict[str, Any])
     if "key" in data:
         key = _key_of(state, data["key"])
         key.scenario = name
-        return {"key": key.redacted, "scenario": name}
+        return {"key": redact(key.token), "scenario": name}
     state.set_active(name)
     return {"active": state.active}
 

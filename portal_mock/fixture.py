@@ -26,6 +26,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence, overload
 import httpx
 
 from .control_client import Control, ControlAPIError, MintedKey
+from .redaction import redact
 
 
 def _journal_line(request: "PortalRequest") -> str:
@@ -268,7 +269,7 @@ class PortalMock:
         return str(requests)
 
     def __repr__(self) -> str:
-        return f"<PortalMock account {self.account}, key …{self.key[-4:]}, at {self.url}>"
+        return f"<PortalMock account {self.account}, key {redact(self.key)}, at {self.url}>"
 
 
 def _times(count: int) -> str:

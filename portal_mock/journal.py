@@ -14,12 +14,10 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
+from .redaction import redact
 from .scenario import Match, RequestFacts
 
 
-def redact(token: str | None) -> str | None:
-    """A key as the control API may show it: its last four characters."""
-    return f"…{token[-4:]}" if token else None
 
 
 @dataclass(eq=False, slots=True)
@@ -73,7 +71,7 @@ class Entry:
             "headers": self.headers(),
             "body": self.body,
             "action": self.action,
-            "key": redact(self.key),
+            "key": redact(self.key) if self.key else None,
             "account": self.account,
             "scenario": self.scenario,
             "rule": self.rule,

@@ -24,6 +24,7 @@ from typing import Any, Mapping
 from urllib.parse import parse_qsl
 
 from .durations import parse_duration
+from .redaction import redact
 from .tasks import TaskPlan
 
 FAULTS = ("connection_reset", "empty_response", "malformed_json", "slow_body")
@@ -150,7 +151,7 @@ class Match:
         if self._path is not None and not self._path.match(facts.path):
             return f"path {facts.path} does not match {self.path}"
         if self.keys is not None and facts.key not in self.keys:
-            shown = f"…{facts.key[-4:]}" if facts.key else "no key"
+            shown = redact(facts.key) if facts.key else "no key"
             return f"key is {shown}, not one of the keys named"
         for name, matcher in self.headers.items():
             found = name in facts.headers

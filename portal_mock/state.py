@@ -17,6 +17,7 @@ from .clock import ClockSpec
 from .delivery import DEFAULT_RETRY_DELAYS, Deliveries
 from .journal import Journal
 from .people import Person
+from .redaction import redact
 from .scenario import Decision, RequestFacts, Respond, RuleBook, Scenario
 from .tasks import TaskPlan
 from .wire import PortalError
@@ -103,7 +104,7 @@ class MockState:
         permissions = spec.get("permissions")
         existing = self.registry.keys.get(token)
         if existing is not None and token not in self._scenario_keys:
-            log.warning("scenario %r declares key …%s, which is already in use; ignored", scenario.name, token[-4:])
+            log.warning("scenario %r declares key %s, which is already in use; ignored", scenario.name, redact(token))
             return
         self.registry.keys.pop(token, None)
         self.registry.add_key(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .people import Person
-from .webhooks import redact
+from .webhooks import masked_input
 
 OUTCOMES = ("success", "failure", "rejected")
 API_VERSION = "0.5.0"
@@ -114,7 +114,7 @@ class Task:
             "status": status,
             "api_version": API_VERSION,
             "errors": self.errors if done else {},
-            "input": redact(self.input),
+            "input": masked_input(self.input),
             "metadata": {"scope": "api-task", "uri": self.path},
             "request_date": int(self.created_at),
             "resolved_date": int(self.resolved_at) if done and self.resolved_at is not None else None,

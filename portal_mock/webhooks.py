@@ -54,7 +54,7 @@ def masked(auth: dict[str, Any] | None) -> dict[str, Any] | None:
     return {name: MASK if name in SECRETS and value else value for name, value in auth.items()}
 
 
-def redact(input: dict[str, Any]) -> dict[str, Any]:
+def masked_input(input: dict[str, Any]) -> dict[str, Any]:
     """Task input as it may be shown: a webhook's credentials are masked in
     the task that created it too, since tasks are echoed to clients and
     delivered to other webhooks."""
