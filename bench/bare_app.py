@@ -10,8 +10,8 @@ task store, the Portal's error handling.
 Like any JSON endpoint it reads the request body and encodes its answer on
 every request; it checks and stores nothing.
 
-The uvicorn settings come from ``portal_mock/live.py``, loaded by file path
-rather than imported: importing ``portal_mock.live`` would run the package's
+The uvicorn settings come from ``portal_mock/http/server.py``, loaded by file path
+rather than imported: importing ``portal_mock.http.server`` would run the package's
 ``__init__`` and load all of portal-mock, and the start-up comparison would
 then charge portal-mock's imports to the baseline too.
 """
@@ -30,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-LIVE = Path(__file__).resolve().parent.parent / "portal_mock" / "live.py"
+LIVE = Path(__file__).resolve().parent.parent / "portal_mock" / "http" / "server.py"
 
 HEADERS = {
     "Server": "nginx",
@@ -86,7 +86,7 @@ app = Starlette(routes=[Route("/v1/ticket", ticket_add, methods=["POST"]), Route
 
 
 def load_live():
-    """``portal_mock/live.py`` as a standalone module (see the module docstring)."""
+    """``portal_mock/http/server.py`` as a standalone module (see the module docstring)."""
     spec = importlib.util.spec_from_file_location("portal_mock_live_settings", LIVE)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

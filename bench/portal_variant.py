@@ -1,6 +1,6 @@
 """``portal-mock serve`` with one thing changed, for the bench to measure it.
 
-``portal-mock serve`` always runs with ``portal_mock.live.uvicorn_config``
+``portal-mock serve`` always runs with ``portal_mock.http.server.uvicorn_config``
 (uvloop and httptools where installed) and has no flag to change that, by
 design.  The bench still has to show what that choice is worth, and where
 the time goes that a sampling profiler cannot see, so this script serves the
@@ -28,8 +28,8 @@ import time
 import uvicorn
 
 from portal_mock import Settings, create_app
-from portal_mock.gc_policy import freeze_survivors
-from portal_mock.live import bind, url_of, uvicorn_config
+from portal_mock.engine.gc_policy import freeze_survivors
+from portal_mock.http.server import bind, url_of, uvicorn_config
 
 
 def _exit_cleanly(signum: int, frame: object) -> None:

@@ -861,7 +861,7 @@ def journal_note() -> str:
 
 
 def uvicorn_settings() -> str:
-    """What ``portal_mock/live.py`` tells uvicorn, read from the config it
+    """What ``portal_mock/http/server.py`` tells uvicorn, read from the config it
     builds (loaded by path, as ``bare_app.py`` does) rather than restated."""
     from bare_app import app, load_live
 
@@ -919,7 +919,7 @@ def report(
         f" uvloop {version_of('uvloop')}, httptools {version_of('httptools')}, Faker {version_of('Faker')}",
         f"- Load generator: {load.name} ({load.version()}), one thread; {args.duration} s per run after {args.warmup} s of warm-up;"
         f" median of {args.rounds} round(s), the two servers alternating",
-        f"- Both servers: `portal_mock.live.uvicorn_config` ({uvicorn_settings()}), one worker; portal-mock with `--task-delay 0`",
+        f"- Both servers: `portal_mock.http.server.uvicorn_config` ({uvicorn_settings()}), one worker; portal-mock with `--task-delay 0`",
         "",
         "## Throughput and latency",
         "",

@@ -3,10 +3,18 @@
 from importlib import import_module
 from typing import Any
 
-__all__ = ["create_app", "Control", "ControlAPIError", "Settings"]
+__all__ = ["create_app", "Control", "ControlAPIError", "PortalMock", "PortalRequest", "PortalRequests", "Settings"]
 __version__ = "0.1.0"
 
-_HOMES = {"create_app": ".app", "Settings": ".state", "Control": ".control_client", "ControlAPIError": ".control_client"}
+_HOMES = {
+    "create_app": "portal_mock.http.app",
+    "Settings": "portal_mock.engine.state",
+    "Control": "portal_mock.testing.control_client",
+    "ControlAPIError": "portal_mock.testing.control_client",
+    "PortalMock": "portal_mock.testing.fixture",
+    "PortalRequest": "portal_mock.testing.fixture",
+    "PortalRequests": "portal_mock.testing.fixture",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -18,4 +26,4 @@ def __getattr__(name: str) -> Any:
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'portal_mock' has no attribute {name!r}")
-    return getattr(import_module(home, __name__), name)
+    return getattr(import_module(home), name)

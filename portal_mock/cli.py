@@ -14,8 +14,8 @@ import signal
 import sys
 from typing import Sequence
 
-from .clock import parse_clock
-from .net import is_loopback
+from portal_mock.domain.clock import parse_clock
+from portal_mock.domain.webhooks import is_loopback
 
 
 def _clock(text: str):
@@ -109,11 +109,11 @@ def _print_problems(problems) -> None:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from .app import create_app
-    from .catalog import CatalogError
-    from .gc_policy import freeze_survivors
-    from .live import bind, url_of, uvicorn_config
-    from .state import Settings
+    from portal_mock.engine.gc_policy import freeze_survivors
+    from portal_mock.engine.state import Settings
+    from portal_mock.http.app import create_app
+    from portal_mock.http.server import bind, url_of, uvicorn_config
+    from portal_mock.scenarios.library import CatalogError
 
     if not is_loopback(args.host) and not args.admin_token and not args.no_admin:
         print(
@@ -176,7 +176,7 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def list_scenarios(args: argparse.Namespace) -> int:
-    from .catalog import CatalogError, load_catalog
+    from portal_mock.scenarios.library import CatalogError, load_catalog
 
     try:
         catalog = load_catalog(args.scenarios)
@@ -194,8 +194,8 @@ def list_scenarios(args: argparse.Namespace) -> int:
 def validate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .catalog import scenario_files
-    from .scenario_files import Problem, read_scenario
+    from portal_mock.scenarios.files import Problem, read_scenario
+    from portal_mock.scenarios.library import scenario_files
 
     files: list[Path] = []
     problems: list[Problem] = []
@@ -223,7 +223,7 @@ def validate(args: argparse.Namespace) -> int:
 
 
 def print_schema(args: argparse.Namespace) -> int:
-    from .scenario_files import schema_json
+    from portal_mock.scenarios.files import schema_json
 
     sys.stdout.write(schema_json())
     return 0
@@ -232,7 +232,7 @@ def print_schema(args: argparse.Namespace) -> int:
 def print_openapi(args: argparse.Namespace) -> int:
     import json
 
-    from .openapi import openapi
+    from portal_mock.http.openapi import openapi
 
     document = openapi()
     if args.yaml:

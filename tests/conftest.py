@@ -11,9 +11,9 @@ import httpx
 import pytest
 
 from portal_mock import Settings, create_app
-from portal_mock.accounts import Account, Registry
-from portal_mock.clock import ClockSpec
-from portal_mock.live import LiveServer
+from portal_mock.domain.accounts import Account, Registry
+from portal_mock.domain.clock import ClockSpec
+from portal_mock.http.server import LiveServer
 
 TICKET = {"department": "support", "subject": "Site is down"}
 TLS = ssl.create_default_context()

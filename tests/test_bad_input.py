@@ -6,7 +6,6 @@ import socket
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import TICKET
 
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from portal_mock.catalog import bundled_dir, load_catalog
+from portal_mock.scenarios.library import bundled_dir, load_catalog
 
 BUNDLED = ["default", "slow", "task-failure", "task-rejected", "unauthorized", "forbidden", "invalid-input", "flaky", "rate-limited", "never-resolves", "latency"]
 

@@ -3,9 +3,7 @@ only the HTTP calls the README documents."""
 
 from __future__ import annotations
 
-
 import httpx
-
 from test_cli import start, stop, wait_until_serving
 
 

@@ -6,12 +6,12 @@ import time
 
 import httpx
 import pytest
-
 from conftest import TICKET
+
 from portal_mock import Control, ControlAPIError, Settings, create_app
-from portal_mock import control as control_api
-from portal_mock.clock import ClockSpec
-from portal_mock.live import LiveServer
+from portal_mock.domain.clock import ClockSpec
+from portal_mock.http import control as control_api
+from portal_mock.http.server import LiveServer
 
 
 @pytest.fixture
@@ -356,7 +356,7 @@ def test_an_internal_error_reaches_the_listeners_and_the_journal(control, live, 
     def broken(self):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("portal_mock.tickets.Tickets.all", broken)
+    monkeypatch.setattr("portal_mock.domain.tickets.Tickets.all", broken)
     key = control.mint_key().key
     before = len(state.journal)
     with portal(live, key) as client:

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import httpx
 import pytest
-
 from conftest import TICKET, serve_scenarios
-from portal_mock import Control
 from receiver import Receiver
+
+from portal_mock import Control
 
 SEEDED = """
 name: seeded
@@ -110,7 +110,7 @@ def test_reset_brings_the_starting_tickets_back_and_forgets_deliveries(live):
 
 
 def test_a_seed_ticket_with_a_bad_field_is_refused_at_load(tmp_path):
-    from portal_mock.scenario_files import parse_scenario
+    from portal_mock.scenarios.files import parse_scenario
 
     scenario, problems = parse_scenario("name: x\ntickets:\n  - {subject: Hi, status: Pending}\n", "s.yaml")
     assert scenario is None
@@ -119,7 +119,7 @@ def test_a_seed_ticket_with_a_bad_field_is_refused_at_load(tmp_path):
 
 
 def test_a_seed_ticket_id_given_twice_is_refused_at_load():
-    from portal_mock.scenario_files import parse_scenario
+    from portal_mock.scenarios.files import parse_scenario
 
     scenario, problems = parse_scenario("name: x\ntickets:\n  - {id: 7}\n  - {id: 7}\n", "s.yaml")
     assert [str(p) for p in problems] == ["s.yaml:4:10: ticket id 7 is given twice"]

@@ -9,12 +9,12 @@ import socket
 from base64 import b64encode
 
 import pytest
-
-from portal_mock.accounts import Account, Registry
-from portal_mock.clock import ClockSpec
-from portal_mock.delivery import Deliveries, flatten
-from portal_mock.tasks import TaskPlan
 from receiver import Receiver
+
+from portal_mock.domain.accounts import Account, Registry
+from portal_mock.domain.clock import ClockSpec
+from portal_mock.domain.tasks import TaskPlan
+from portal_mock.engine.delivery import Deliveries, flatten
 
 TICKET = {"department": "support", "subject": "Down", "comment": "Since noon."}
 AUTHS = {

@@ -7,9 +7,9 @@ import uuid
 import httpx
 
 from portal_mock import Settings, create_app
-from portal_mock.clock import ClockSpec
-from portal_mock.fakedata import FakeData
-from portal_mock.live import LiveServer
+from portal_mock.domain.clock import ClockSpec
+from portal_mock.domain.fakedata import FakeData
+from portal_mock.http.server import LiveServer
 
 DATES = ("request_date", "resolved_date")
 

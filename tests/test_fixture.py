@@ -11,10 +11,11 @@ import asyncio
 
 import httpx
 import pytest
-
 from conftest import TICKET, TLS
+
 from portal_mock import ControlAPIError
-from portal_mock.fixture import ExternalServer, PortalRequests
+from portal_mock.testing.fixture import PortalRequests
+from portal_mock.testing.servers import ExternalServer
 
 
 @pytest.fixture
@@ -165,7 +166,7 @@ def test_an_external_server_reports_internal_errors_from_the_journal(portal_mock
         def broken(self):
             raise RuntimeError("boom")
 
-        monkeypatch.setattr("portal_mock.tickets.Tickets.all", broken)
+        monkeypatch.setattr("portal_mock.domain.tickets.Tickets.all", broken)
         with httpx.Client(base_url=external.url, headers={"Authorization": f"Bearer {key}"}, transport=external.transport()) as client:
             assert client.get("/v1/ticket").status_code == 500
         (error,) = external.errors(key)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from portal_mock.live import bind
+from portal_mock.http.server import bind
 
 
 def test_bound_socket_says_it_is_tcp_so_asyncio_disables_nagle():

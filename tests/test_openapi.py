@@ -13,14 +13,17 @@ import schemathesis
 import yaml
 from hypothesis import HealthCheck, settings
 from openapi_spec_validator import validate
-from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
+from schemathesis.specs.openapi.checks import (
+    negative_data_rejection,
+    positive_data_acceptance,
+)
 
 from portal_mock import Settings, create_app
-from portal_mock.actions import BY_NAME
-from portal_mock.clock import ClockSpec
-from portal_mock.control import OPERATIONS
-from portal_mock.live import LiveServer
-from portal_mock.openapi import form_schema, openapi
+from portal_mock.catalog.actions import BY_NAME
+from portal_mock.domain.clock import ClockSpec
+from portal_mock.http.control import OPERATIONS
+from portal_mock.http.openapi import form_schema, openapi
+from portal_mock.http.server import LiveServer
 
 KEY = "conformance-key"
 DOCUMENT = openapi()

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import httpcore  # noqa: F401
 import pytest
-
-import portal_mock.fixture  # noqa: F401
 from test_cli import start, stop, wait_until_serving
+
+import portal_mock.testing.fixture  # noqa: F401
 
 pytest_plugins = ["pytester"]
 # pytester's in-process runs unload the modules first imported inside them.
@@ -60,7 +60,7 @@ def test_a_session_that_never_asks_starts_nothing(pytester):
         import sys
 
         def test_without_the_fixture():
-            loaded = {"portal_mock.app", "portal_mock.fixture", "portal_mock.control_client"} & set(sys.modules)
+            loaded = {"portal_mock.http.app", "portal_mock.testing.fixture", "portal_mock.testing.control_client"} & set(sys.modules)
             assert not loaded
         """
     )
@@ -234,7 +234,7 @@ def broken(self):
 
 @pytest.fixture
 def server_bug(monkeypatch):
-    monkeypatch.setattr("portal_mock.tickets.Tickets.all", broken)
+    monkeypatch.setattr("portal_mock.domain.tickets.Tickets.all", broken)
 """
 
 
@@ -259,7 +259,7 @@ def test_an_error_inside_the_server_fails_the_test_that_caused_it(pytester):
 
 
         def test_a_bug_after_the_answer(portal_mock, monkeypatch):
-            monkeypatch.setattr("portal_mock.journal.Journal.record", unjournaled)
+            monkeypatch.setattr("portal_mock.engine.journal.Journal.record", unjournaled)
             with portal(portal_mock) as http:
                 assert http.get("/v1/ticket").status_code == 200
             portal_mock.tasks  # a control call: the server has finished that request
@@ -268,7 +268,7 @@ def test_an_error_inside_the_server_fails_the_test_that_caused_it(pytester):
         @pytest.fixture
         def request_in_teardown(portal_mock, monkeypatch):
             yield
-            monkeypatch.setattr("portal_mock.tickets.Tickets.all", broken)
+            monkeypatch.setattr("portal_mock.domain.tickets.Tickets.all", broken)
             with portal(portal_mock) as http:
                 http.get("/v1/ticket")
 
@@ -348,7 +348,7 @@ from portal_mock import ControlAPIError
 
 def test_drives_the_external_server(portal_mock):
     assert portal_mock.url == URL
-    assert "portal_mock.app" not in sys.modules, "no server was started in the test process"
+    assert "portal_mock.http.app" not in sys.modules, "no server was started in the test process"
     assert finished(portal_mock)["status"] == "success"
     assert [t["subject"] for t in portal_mock.tickets] == ["Site is down"]
     portal_mock.assert_called("ticket:add", times=1)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from portal_mock.catalog import CatalogError, load_catalog
-from portal_mock.scenario_files import parse_scenario, schema_json
+from portal_mock.scenarios.files import parse_scenario, schema_json
+from portal_mock.scenarios.library import CatalogError, load_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -110,7 +110,7 @@ def test_links_out_of_the_directory_are_not_followed(tmp_path):
 
 
 def test_the_shipped_schema_file_is_current():
-    assert (ROOT / "portal_mock" / "scenario.schema.json").read_text() == schema_json()
+    assert (ROOT / "portal_mock" / "scenarios" / "scenario.schema.json").read_text() == schema_json()
 
 
 def test_the_schema_is_valid_json_schema():
@@ -133,7 +133,7 @@ def test_validate_command_prints_problems_and_exits_1(tmp_path):
 
 
 def test_validate_command_passes_the_bundled_scenarios():
-    result = run("validate", str(ROOT / "scenarios"))
+    result = run("validate", str(ROOT / "portal_mock" / "scenarios" / "bundled"))
     assert result.returncode == 0, result.stderr
     assert "11 of 11" in result.stdout
 

@@ -7,7 +7,6 @@ import textwrap
 
 import httpx
 import pytest
-
 from conftest import TICKET, serve_scenarios
 
 RULES = """

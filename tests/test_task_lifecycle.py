@@ -8,8 +8,8 @@ import time
 import httpx
 
 from portal_mock import Settings, create_app
-from portal_mock.clock import ClockSpec
-from portal_mock.live import LiveServer
+from portal_mock.domain.clock import ClockSpec
+from portal_mock.http.server import LiveServer
 
 
 def test_pending_until_exactly_the_delay_then_success(client):

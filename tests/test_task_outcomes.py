@@ -3,9 +3,9 @@ files script them over HTTP; these pin down what the domain does)."""
 
 from __future__ import annotations
 
-from portal_mock.accounts import Registry
-from portal_mock.clock import ClockSpec
-from portal_mock.tasks import TaskPlan
+from portal_mock.domain.accounts import Registry
+from portal_mock.domain.clock import ClockSpec
+from portal_mock.domain.tasks import TaskPlan
 
 INPUT = {"department": "support", "subject": "Down"}
 

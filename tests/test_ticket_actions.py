@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from portal_mock.tasks import TaskPlan
+from portal_mock.domain.tasks import TaskPlan
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from portal_mock.accounts import Registry
-from portal_mock.clock import ClockSpec
-from portal_mock.people import Person
-from portal_mock.tickets import DEPARTMENTS, PRIORITIES, STATUSES
+from portal_mock.domain.accounts import Registry
+from portal_mock.domain.clock import ClockSpec
+from portal_mock.domain.people import Person
+from portal_mock.domain.tickets import DEPARTMENTS, PRIORITIES, STATUSES
 
 NOW = 1_800_000_000.0
 DOCUMENTED = {

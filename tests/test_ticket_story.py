@@ -7,7 +7,6 @@ import time
 from typing import Callable
 
 import httpx
-
 from test_cli import start, stop, wait_until_serving
 
 

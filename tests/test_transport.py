@@ -6,10 +6,10 @@ import asyncio
 
 import httpx
 import pytest
-
 from conftest import TICKET, TLS, serve_scenarios
+
 from portal_mock import create_app
-from portal_mock.transport import AsyncLoopTransport, LoopTransport
+from portal_mock.testing.transport import AsyncLoopTransport, LoopTransport
 
 SCENARIO = """
 name: transport
@@ -84,7 +84,7 @@ def test_an_internal_error_is_the_500_a_socket_gets(live, monkeypatch):
     def broken(self):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("portal_mock.tickets.Tickets.all", broken)
+    monkeypatch.setattr("portal_mock.domain.tickets.Tickets.all", broken)
     with in_process(live) as client:
         response = client.get("/v1/ticket")
     assert response.status_code == 500 and response.json()["message"]

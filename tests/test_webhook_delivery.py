@@ -11,12 +11,12 @@ from typing import Callable, Iterator
 
 import httpx
 import pytest
-
-from portal_mock import Settings, create_app
-from portal_mock.clock import ClockSpec
-from portal_mock.live import LiveServer
 from receiver import Receiver
 from test_cli import start, stop, wait_until_serving
+
+from portal_mock import Settings, create_app
+from portal_mock.domain.clock import ClockSpec
+from portal_mock.http.server import LiveServer
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-
-from portal_mock.actions import ACTIONS
 from receiver import Receiver
+
+from portal_mock.catalog.actions import ACTIONS
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import json
 import pytest
 from starlette.responses import Response
 
-from portal_mock.wire import JSON, PORTAL_HEADERS, portal_response
+from portal_mock.http.wire import JSON, PORTAL_HEADERS, portal_response
 
 
 @pytest.mark.parametrize(

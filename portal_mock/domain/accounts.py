@@ -1,0 +1,245 @@
+"""Accounts, their API keys, and the registry that finds an account from a key.
+
+State is partitioned by account and an account is found from the API key, so
+tests that each mint a key share one server and never see each other's
+tickets or tasks.  Each account also owns its clock and its fake-data
+stream: moving one test's time or drawing its ids never touches another's.
+"""
+
+from __future__ import annotations
+
+import heapq
+import secrets
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from portal_mock.domain.clock import Clock, ClockSpec
+from portal_mock.domain.fakedata import FakeData
+from portal_mock.domain.people import Person, reference
+from portal_mock.domain.redaction import redact
+from portal_mock.domain.tasks import Task, TaskPlan
+from portal_mock.domain.tickets import Tickets
+from portal_mock.domain.webhooks import Webhooks
+from portal_mock.scenarios.rules import RuleBook
+
+ALL_PERMISSIONS = ("ticket view", "ticket edit", "account view", "account edit")
+
+
+def _ticket_add(account: "Account", task: Task, at: float) -> dict[str, Any]:
+    return account.tickets.add(task.input, task.author, at).to_reference()
+
+
+def _ticket_comment(account: "Account", task: Task, at: float) -> dict[str, Any]:
+    return account.tickets.comment(task.target, task.input["comment"], task.author, at).to_reference()
+
+
+def _ticket_close(account: "Account", task: Task, at: float) -> dict[str, Any]:
+    return account.tickets.close(task.target, at).to_reference()
+
+
+def _ticket_open(account: "Account", task: Task, at: float) -> dict[str, Any]:
+    return account.tickets.reopen(task.target, at).to_reference()
+
+
+def _ticket_claim(account: "Account", task: Task, at: float) -> dict[str, Any]:
+    return account.tickets.claim(task.target, at).to_reference()
+
+
+def _webhook_add(account: "Account", task: Task, at: float) -> dict[str, Any]:
+    return account.webhooks.add(task.input, account.client_reference()).to_reference()
+
+
+EFFECTS: dict[str, Callable[["Account", Task, float], dict[str, Any] | None]] = {
+    "ticket:add": _ticket_add,
+    "ticket:comment": _ticket_comment,
+    "ticket:close": _ticket_close,
+    "ticket:open": _ticket_open,
+    "ticket:claim": _ticket_claim,
+    "webhook:add": _webhook_add,
+}
+
+
+@dataclass
+class Key:
+    """An API key: whose it is, what it may do, and the scenario bound to it."""
+
+    token: str
+    account: "Account"
+    person: Person | None
+    permissions: frozenset[str]
+    scenario: str | None = None
+
+    @property
+    def user(self) -> Person:
+        """The key's own user, or its account's, drawn on first need: a key
+        that never queues anything costs no Faker call."""
+        return self.person or self.account.primary_user
+
+
+@dataclass(eq=False)
+class Account:
+    id: int
+    label: str
+    fake: FakeData
+    clock: Clock
+    tasks: dict[str, Task] = field(default_factory=dict)
+    listeners: list[Callable[[Task], None]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.client_id = self.fake.small_id()
+        self.tickets = Tickets(self.fake, company_id=self.fake.small_id(), client_id=self.client_id)
+        self.webhooks = Webhooks(self.fake)
+        self._due: list[tuple[float, int, Task]] = []
+        self._primary: Person | None = None
+        self.rulebook = RuleBook(self.label)
+
+    @property
+    def primary_user(self) -> Person:
+        """The account's own user, drawn on first need so an unused account
+        costs no Faker call."""
+        if self._primary is None:
+            name, email = self.fake.person()
+            self._primary = Person(self.fake.user_id(), name, email)
+        return self._primary
+
+    def client_reference(self) -> dict[str, Any]:
+        """The account's client as webhooks name it."""
+        return reference(self.client_id, self.primary_user.identity, "client", f"/v1/client/{self.client_id}")
+
+    def queue(self, action: str, input: dict[str, Any], author: Person, plan: TaskPlan, target: int | None = None) -> Task:
+        """Accept a queued action; its effect runs when the task resolves."""
+        effect = EFFECTS.get(action)
+        task = Task(
+            id=self.fake.task_id(),
+            uuid=self.fake.uuid4(),
+            action=action,
+            input=input,
+            author=author,
+            created_at=self.clock.now(),
+            plan=plan,
+            effect=effect,
+            owner=self,
+            target=target,
+        )
+        self.tasks[task.uuid] = task
+        if task.resolve_at is not None:
+            heapq.heappush(self._due, (task.resolve_at, task.id, task))
+        return task
+
+    def settle(self) -> None:
+        """Resolve every task whose time has come, in due order, at its due time."""
+        now = self.clock.now()
+        due = self._due
+        while due and due[0][0] <= now:
+            at, _, task = heapq.heappop(due)
+            self._finish(task, at)
+
+    def poll(self, uuid: str) -> Task | None:
+        """task:show: settle, count the poll, and resolve ``after_polls`` tasks."""
+        self.settle()
+        task = self.tasks.get(uuid)
+        if task is not None and task.pending:
+            task.polls += 1
+            if task.plan.after_polls is not None and task.polls >= task.plan.after_polls:
+                self._finish(task, self.clock.now())
+        return task
+
+    def resolve_now(self, task: Task, outcome: str | None = None, errors: dict[str, Any] | None = None) -> None:
+        """Finish a task immediately (control plane), ahead of its schedule."""
+        self.settle()
+        self._finish(task, self.clock.now(), outcome, errors)
+
+    def _finish(self, task: Task, at: float, outcome: str | None = None, errors: dict[str, Any] | None = None) -> None:
+        if not task.pending:
+            return
+        task.resolve(at, outcome, errors)
+        for listener in self.listeners:
+            listener(task)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """What an account was created from, so a reset can recreate it."""
+
+    seed: int | str
+    clock: ClockSpec
+    tickets: tuple[dict[str, Any], ...] = ()
+
+
+class Registry:
+    """Every account and key the server knows.
+
+    ``seed`` and ``clock`` are the defaults a new account starts from; each
+    account's data stream is seeded from ``seed`` and the account's label.
+    ``on_new_account`` callbacks see every account as it is created, so
+    whatever watches accounts (webhook deliveries) misses none, however the
+    account was made.
+    """
+
+    def __init__(self, seed: int | str = 0, clock: ClockSpec = ClockSpec("real")) -> None:
+        self.seed = seed
+        self.clock = clock
+        self.keys: dict[str, Key] = {}
+        self.accounts: dict[int, Account] = {}
+        self._origins: dict[int, Origin] = {}
+        self._labels: dict[str, Account] = {}
+        self.on_new_account: list[Callable[[Account], None]] = []
+
+    def create_account(
+        self, label: str | None = None, clock: ClockSpec | None = None, seed: int | str | None = None, tickets: Iterable[dict[str, Any]] = ()
+    ) -> Account:
+        """A new, empty account (but for ``tickets``, partial ticket
+        descriptions it starts with).  Its data stream is seeded from
+        ``seed`` (default: the registry's) and its label."""
+        number = len(self.accounts) + 1
+        origin = Origin(self.seed if seed is None else seed, clock or self.clock, tuple(tickets))
+        self._origins[number] = origin
+        return self._open(number, label or f"account-{number}", origin)
+
+    def _open(self, number: int, label: str, origin: "Origin") -> Account:
+        account = Account(id=number, label=label, fake=FakeData(origin.seed, label), clock=origin.clock.make())
+        if origin.tickets:
+            account.tickets.seed(list(origin.tickets), account.clock.now())
+        self.accounts[number] = account
+        self._labels[label] = account
+        for callback in self.on_new_account:
+            callback(account)
+        return account
+
+    def reset_account(self, account: Account) -> Account:
+        """Start ``account`` over, as it was created: its starting tickets
+        only, no tasks or rule counters, its clock and id streams as new.
+        Its keys keep working."""
+        fresh = self._open(account.id, account.label, self._origins[account.id])
+        for key in self.keys.values():
+            if key.account is account:
+                key.account = fresh
+        return fresh
+
+    def account_by_label(self, label: str) -> Account | None:
+        return self._labels.get(label)
+
+    def add_key(
+        self,
+        account: Account,
+        token: str | None = None,
+        permissions: Iterable[str] = ALL_PERMISSIONS,
+        user: Person | None = None,
+        scenario: str | None = None,
+    ) -> Key:
+        token = token or f"pm_{secrets.token_hex(16)}"
+        if token in self.keys:
+            raise ValueError(f"key {redact(token)} is already in use")
+        key = Key(token, account, user, frozenset(permissions), scenario)
+        self.keys[token] = key
+        return key
+
+    def lookup(self, token: str) -> Key | None:
+        return self.keys.get(token)
+
+    def find_task(self, uuid: str) -> tuple[Account, Task] | None:
+        for account in self.accounts.values():
+            task = account.tasks.get(uuid)
+            if task is not None:
+                return account, task
+        return None

@@ -1,0 +1,139 @@
+"""Clocks that decide when a queued task is due.
+
+Task status is derived from a clock reading rather than scheduled with
+timers, so the clock is the one thing that decides when work "happens".
+Three kinds exist because clients test in three ways: against wall time
+(``real``), with time that moves only when the test says so (``manual``),
+and with wall time sped up for clients whose poll loops really sleep
+(``scaled``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """What the domain needs from a clock: the current time in unix seconds."""
+
+    kind: str
+
+    def now(self) -> float: ...
+
+
+class RealClock:
+    """Wall time; the default for ``portal-mock serve``."""
+
+    kind = "real"
+
+    def now(self) -> float:
+        return time.time()
+
+    def describe(self) -> dict:
+        return {"kind": self.kind, "now": self.now()}
+
+
+class ManualClock:
+    """Starts at the wall time of its creation and moves only when told to.
+
+    Moving it backwards is refused: a task that was reported resolved must
+    never be reported pending again.
+    """
+
+    kind = "manual"
+
+    def __init__(self, start: float | None = None) -> None:
+        self._now = time.time() if start is None else start
+
+    def now(self) -> float:
+        return self._now
+
+    def advance(self, seconds: float) -> float:
+        if seconds < 0:
+            raise ValueError("a clock cannot be moved backwards")
+        self._now += seconds
+        return self._now
+
+    def set(self, timestamp: float) -> float:
+        if timestamp < self._now:
+            raise ValueError("a clock cannot be moved backwards")
+        self._now = timestamp
+        return self._now
+
+    def describe(self) -> dict:
+        return {"kind": self.kind, "now": self._now}
+
+
+class ScaledClock:
+    """Wall time running ``factor`` times faster from the moment of creation."""
+
+    kind = "scaled"
+
+    def __init__(self, factor: float) -> None:
+        if factor <= 0:
+            raise ValueError("a scaled clock needs a factor above 0")
+        self.factor = factor
+        self._origin = time.time()
+
+    def now(self) -> float:
+        return self._origin + (time.time() - self._origin) * self.factor
+
+    def describe(self) -> dict:
+        return {"kind": self.kind, "factor": self.factor, "now": self.now()}
+
+
+@dataclass(frozen=True)
+class ClockSpec:
+    """A parsed ``--clock`` value; each account makes its own clock from it."""
+
+    kind: str
+    factor: float = 1.0
+
+    def make(self) -> RealClock | ManualClock | ScaledClock:
+        if self.kind == "manual":
+            return ManualClock()
+        if self.kind == "scaled":
+            return ScaledClock(self.factor)
+        return RealClock()
+
+    def __str__(self) -> str:
+        return f"scaled:{self.factor:g}" if self.kind == "scaled" else self.kind
+
+
+def parse_clock(text: str) -> ClockSpec:
+    """Parse ``real``, ``manual`` or ``scaled:K`` (K a positive number)."""
+    kind, _, factor = text.partition(":")
+    if kind in ("real", "manual") and not factor:
+        return ClockSpec(kind)
+    if kind == "scaled":
+        try:
+            value = float(factor)
+        except ValueError:
+            value = 0.0
+        if value > 0 and value != float("inf"):
+            return ClockSpec("scaled", value)
+        raise ValueError(f"scaled clock needs a positive factor, as in scaled:10 (got {text!r})")
+    raise ValueError(f"unknown clock {text!r}: use real, manual or scaled:K")
+
+
+_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$")
+
+
+def parse_duration(value: object) -> float:
+    """Seconds, or ``ValueError`` with a message fit for a scenario author."""
+    if isinstance(value, bool):
+        raise ValueError(f"bad duration {value!r}: write 250ms, 2s, 1m or a number of seconds")
+    if isinstance(value, (int, float)):
+        if value < 0 or not math.isfinite(value):
+            raise ValueError(f"bad duration {value!r}: must be a finite number of seconds >= 0")
+        return float(value)
+    if isinstance(value, str):
+        found = _DURATION.match(value)
+        if found:
+            return float(found.group(1)) * _UNITS[found.group(2)]
+    raise ValueError(f"bad duration {value!r}: write 250ms, 2s, 1m or a number of seconds")

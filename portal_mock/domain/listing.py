@@ -1,0 +1,143 @@
+"""List endpoints: filter, match, sort and page a collection from query parameters.
+
+ticket:list and webhook:list take the same parameters (``filter[f]``,
+``match[f]``, ``sortBy``, ``sortOrder``, ``page``, ``pageSize``) and answer
+the same way (a slice and ``Content-Range: items first-last/total``), so the
+rules live here once.  Items are read by attribute: a field named in the
+action's ``fields`` is ``getattr(item, field)``.
+
+Comparisons ignore case, as the vendor's MySQL collation does: ``filter``
+compares whole values, ``match`` looks for a substring.  Malformed input
+(an unknown field, sort field or direction, a page that is not an integer)
+is a 422 naming every bad parameter at once; a well-formed page or page size
+outside the collection is a 416.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence, TypeVar
+
+from portal_mock.http.wire import PortalError
+
+DEFAULT_PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+ORDERS = ("ASC", "DESC")
+
+_BRACKETED = re.compile(r"^(?P<kind>filter|match)\[(?P<field>[^\[\]]*)\]$")
+_INTEGER = re.compile(r"^-?[0-9]+$")
+_HUGE = 10**18
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed list request."""
+
+    filters: dict[str, str]
+    matches: dict[str, str]
+    sort_by: str
+    descending: bool
+    page: int
+    page_size: int
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list and where it sits in the whole."""
+
+    items: list[Any]
+    first: int
+    total: int
+
+    @property
+    def content_range(self) -> str:
+        """``items first-last/total``, 1-based and inclusive; ``items 0-0/0``
+        when nothing matched, so a client's parser always finds three numbers."""
+        if not self.items:
+            return f"items 0-0/{self.total}"
+        return f"items {self.first}-{self.first + len(self.items) - 1}/{self.total}"
+
+
+def parse(params: Iterable[tuple[str, str]], fields: Sequence[str]) -> Query:
+    """Read the list parameters, or raise a 422 naming every malformed one.
+
+    Parameters the Portal does not define are ignored, as unknown body
+    fields are; an empty value counts as absent, as an empty form field
+    does; a repeated parameter keeps its last value, as PHP does.
+    """
+    filters: dict[str, str] = {}
+    matches: dict[str, str] = {}
+    plain: dict[str, str] = {}
+    errors: dict[str, list[str]] = {}
+    for name, value in params:
+        if not value.strip():
+            continue
+        bracketed = _BRACKETED.match(name)
+        if bracketed is None:
+            plain[name] = value
+        elif bracketed.group("field") not in fields:
+            errors[name] = [f"Unknown field; use one of: {', '.join(fields)}."]
+        else:
+            (filters if bracketed.group("kind") == "filter" else matches)[bracketed.group("field")] = value
+    sort_by = plain.get("sortBy", "id")
+    if sort_by not in fields:
+        errors["sortBy"] = [f"Must be one of: {', '.join(fields)}."]
+    order = plain.get("sortOrder", "ASC").upper()
+    if order not in ORDERS:
+        errors["sortOrder"] = ["Must be ASC or DESC."]
+    numbers = {}
+    for name, default in (("page", 1), ("pageSize", DEFAULT_PAGE_SIZE)):
+        raw = plain.get(name, str(default)).strip()
+        if _INTEGER.match(raw):
+            numbers[name] = _bounded(raw)
+        else:
+            errors[name] = ["Must be an integer."]
+    if errors:
+        raise PortalError(422, None, errors)
+    return Query(filters, matches, sort_by, order == "DESC", numbers["page"], numbers["pageSize"])
+
+
+def _bounded(digits: str) -> int:
+    """The integer, with absurdly long ones pinned far out of any range
+    (Python refuses to convert thousands of digits)."""
+    if len(digits.lstrip("-")) > 18:
+        return -_HUGE if digits.startswith("-") else _HUGE
+    return int(digits)
+
+
+def _text(value: Any) -> str:
+    return str(value).casefold()
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    return (0, value) if isinstance(value, int) and not isinstance(value, bool) else (1, _text(value))
+
+
+def select(items: Iterable[T], query: Query) -> Page:
+    """The page ``query`` asks for, or a 416 when it lies outside the list.
+
+    Ties in the sort field are ordered by id (in the same direction), so
+    pages never overlap or skip.  A page size outside 1..``MAX_PAGE_SIZE``,
+    a page below 1 and a page past the last one are 416; page 1 of an empty
+    list is an empty 200.
+    """
+    chosen = [
+        item
+        for item in items
+        if all(_text(getattr(item, f)) == _text(v) for f, v in query.filters.items())
+        and all(_text(v) in _text(getattr(item, f)) for f, v in query.matches.items())
+    ]
+    chosen.sort(key=lambda item: item.id, reverse=query.descending)
+    chosen.sort(key=lambda item: _sort_key(getattr(item, query.sort_by)), reverse=query.descending)
+    total = len(chosen)
+    range_header = {"Content-Range": f"items */{total}"}
+    if not 1 <= query.page_size <= MAX_PAGE_SIZE:
+        raise PortalError(416, f"pageSize must be from 1 to {MAX_PAGE_SIZE}.", headers=range_header)
+    last_page = max(1, -(-total // query.page_size))
+    if not 1 <= query.page <= last_page:
+        raise PortalError(416, f"page must be from 1 to {last_page}.", headers=range_header)
+    start = (query.page - 1) * query.page_size
+    return Page(chosen[start : start + query.page_size], start + 1, total)

@@ -1,0 +1,167 @@
+"""Checks Portal input (and seeded state) against the JSON Schemas in
+``actions`` and ``tickets``.
+
+Only the handful of keywords those schemas use are understood (``type``,
+``required``, ``enum``, ``minLength``, ``pattern``, ``minimum``,
+``maximum``, ``items``, nested ``properties``, ``additionalProperties:
+false``, ``allOf`` of ``if``/``then``, and the formats ``email`` and
+``webhook-url``).  A general validator would stop at the first error
+per keyword or word its messages for schema authors; a Portal client wants
+every bad field named at once, in a sentence it can show to a person.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from portal_mock.domain.webhooks import url_problem
+
+REQUIRED = "This field is required."
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_TYPE_NAMES = {"string": "a string", "integer": "an integer", "number": "a number", "array": "a list", "object": "an object", "boolean": "true or false"}
+
+
+def _is_type(value: Any, kind: str | list[str]) -> bool:
+    if isinstance(kind, list):
+        return any(_is_type(value, one) for one in kind)
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind == "array":
+        return isinstance(value, list)
+    if kind == "object":
+        return isinstance(value, dict)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "null":
+        return value is None
+    return True
+
+
+def _check(value: Any, rule: dict[str, Any]) -> list[str]:
+    kind = rule.get("type")
+    if kind and not _is_type(value, kind):
+        kinds = [k for k in (kind if isinstance(kind, list) else [kind]) if k != "null"]
+        return [f"Must be {' or '.join(_TYPE_NAMES.get(k, k) for k in kinds)}."]
+    problems = []
+    if "enum" in rule and value not in rule["enum"]:
+        problems.append(f"Must be one of: {', '.join(str(v) for v in rule['enum'] if v is not None)}.")
+    if "minLength" in rule and isinstance(value, str) and len(value) < rule["minLength"]:
+        problems.append(f"Must be at least {rule['minLength']} characters.")
+    if "pattern" in rule and isinstance(value, str) and not re.search(rule["pattern"], value):
+        problems.append("Must not be empty." if rule["pattern"] == r"\S" else f"Must match {rule['pattern']}.")
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if "minimum" in rule and number and value < rule["minimum"]:
+        problems.append(f"Must be at least {rule['minimum']}.")
+    if "maximum" in rule and number and value > rule["maximum"]:
+        problems.append(f"Must be at most {rule['maximum']}.")
+    if rule.get("format") == "email" and isinstance(value, str) and not _EMAIL.match(value):
+        problems.append(f"{value!r} is not an email address.")
+    if rule.get("format") == "webhook-url" and (problem := url_problem(value)):
+        problems.append(problem)
+    if isinstance(value, list) and "items" in rule:
+        for index, item in enumerate(value):
+            problems.extend(f"Item {index + 1}: {p}" for p in _check(item, rule["items"]))
+            if "properties" in rule["items"] and isinstance(item, dict):
+                nested = validate(rule["items"], item)
+                problems.extend(f"Item {index + 1}: {name}: {p}" for name, ps in nested.items() for p in ps)
+    return problems
+
+
+def validate(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, list[str]]:
+    """Every problem with ``data``, keyed by field; empty when it is valid.
+
+    ``null`` is accepted where the schema allows it (the Portal's optional
+    fields do, meaning "not given"; forms drop empty fields before they get
+    here, since a form cannot leave a field out); fields the schema does not name are
+    ignored, as the vendor's PHP backend ignores them, unless the schema says
+    ``additionalProperties: false``.  Problems inside a nested object are
+    keyed by their path, as ``auth.type``; an ``allOf`` branch's ``then``
+    applies when its ``if`` holds (``auth.token`` is required for bearer).
+    """
+    errors: dict[str, list[str]] = {}
+    properties = schema.get("properties", {})
+    required = schema.get("required", ())
+    for name in required:
+        if data.get(name) is None:
+            errors[name] = [REQUIRED]
+    for name, rule in properties.items():
+        if name not in data or name in errors:
+            continue
+        problems = _check(data[name], rule)
+        if problems:
+            errors[name] = problems
+        elif _allows(rule, "object") and "properties" in rule and isinstance(data[name], dict):
+            errors.update({f"{name}.{inner}": p for inner, p in validate(rule, data[name]).items()})
+    if schema.get("additionalProperties") is False:
+        errors.update({name: ["Unknown field."] for name in data if name not in properties})
+    for branch in schema.get("allOf", ()):
+        if not validate(branch["if"], data):
+            for name, problems in validate(branch["then"], data).items():
+                errors.setdefault(name, problems)
+    return errors
+
+
+def clean(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """The accepted input: the schema's fields only, ``null`` ones dropped,
+    at every level of nested objects that name their properties."""
+    accepted = {}
+    for name, rule in schema.get("properties", {}).items():
+        value = data.get(name)
+        if value is None:
+            continue
+        accepted[name] = clean(rule, value) if _allows(rule, "object") and "properties" in rule and isinstance(value, dict) else value
+    return accepted
+
+
+def nullable(rule: dict[str, Any]) -> dict[str, Any]:
+    """``rule``, also accepting ``null`` (for an optional field: "not given")."""
+    widened = {**rule, "type": [rule["type"], "null"]}
+    if "enum" in rule:
+        widened["enum"] = [*rule["enum"], None]
+    return widened
+
+
+def _allows(rule: dict[str, Any], kind: str) -> bool:
+    declared = rule.get("type")
+    return declared == kind or (isinstance(declared, list) and kind in declared)
+
+
+_INDEXED = re.compile(r"^(?P<name>[^\[\]]+)\[(?P<index>[^\[\]]*)\]$")
+
+
+def from_form(schema: dict[str, Any], pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """Turn ``application/x-www-form-urlencoded`` pairs into typed input.
+
+    PHP conventions: ``recipients[]=a&recipients[]=b`` (or ``recipients[0]=``)
+    build a list; ``auth[type]=basic`` builds an object, one level deep;
+    integers arrive as digits and are converted when they are digits, left
+    as strings otherwise so validation names the field.
+    """
+    properties = schema.get("properties", {})
+    data: dict[str, Any] = {}
+    for raw_name, value in pairs:
+        indexed = _INDEXED.match(raw_name)
+        name = indexed.group("name") if indexed else raw_name
+        rule = properties.get(name, {})
+        if _allows(rule, "object") and indexed and indexed.group("index"):
+            data.setdefault(name, {})
+            if isinstance(data[name], dict):
+                data[name][indexed.group("index")] = value
+            continue
+        if _allows(rule, "array") or indexed:
+            data.setdefault(name, [])
+            if isinstance(data[name], list):
+                data[name].append(value)
+            continue
+        if value == "":
+            continue
+        if _allows(rule, "integer") and re.fullmatch(r"-?\d+", value.strip()):
+            data[name] = int(value)
+        else:
+            data[name] = value
+    return data

@@ -1,0 +1,107 @@
+"""Reading and decoding request bodies without trusting them.
+
+Bodies are read with a hard size limit (checked against ``Content-Length``
+first, then while streaming, since the header can lie or be absent) and
+decoded as JSON or as a PHP-style form.  Every way a body can be wrong ends
+in a ``PortalError`` the client can read, never in an exception that reaches
+the server.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.requests import Request
+
+from portal_mock.domain.validation import from_form
+from portal_mock.http.wire import PortalError
+
+MAX_BODY = 1024 * 1024
+MAX_DEPTH = 32
+TOO_DEEP = f"The request body is nested deeper than {MAX_DEPTH} levels."
+FORM = "application/x-www-form-urlencoded"
+
+
+async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.isdigit():
+            raise PortalError(400, "Content-Length is not a number.")
+        if int(declared) > limit:
+            raise PortalError(413)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PortalError(413)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").partition(";")[0].strip().lower()
+
+
+def decode(raw: bytes, kind: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """The body as a dict of input fields.
+
+    An empty body is an empty object whatever its declared type, so a missing
+    body is reported as missing fields rather than as a syntax error.  With
+    no ``Content-Type`` the body is read as JSON, the Portal's native format.
+    """
+    if not raw.strip():
+        return {}
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PortalError(422, "The request body is not valid UTF-8.") from None
+    if kind == FORM:
+        if text.lstrip().startswith(("{", "[")):
+            raise PortalError(422, f"The body looks like JSON but was sent as {FORM} (curl -d does that); send Content-Type: application/json.")
+        return from_form(schema, parse_qsl(text, keep_blank_values=True))
+    if kind and kind != "application/json" and not kind.endswith("+json"):
+        raise PortalError(415, f"Unsupported media type {kind!r}: send application/json or {FORM}.")
+    try:
+        data = json.loads(text, parse_constant=_refuse_constant)
+    except ValueError as error:
+        raise PortalError(422, f"The request body is not valid JSON: {error}.") from None
+    except RecursionError:
+        raise PortalError(422, TOO_DEEP) from None
+    if _depth(data) > MAX_DEPTH:
+        raise PortalError(422, TOO_DEEP)
+    if not isinstance(data, dict):
+        raise PortalError(422, f"The request body must be a JSON object, not {_json_kind(data)}.")
+    return data
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _depth(value: Any) -> int:
+    """How deeply objects and lists nest in ``value``, counted without
+    recursion; anything past ``MAX_DEPTH`` would later overflow the stack
+    when the input is echoed, encoded or flattened for a webhook."""
+    deepest = 0
+    pending = [(value, 1)]
+    while pending:
+        item, level = pending.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, level)
+            if deepest > MAX_DEPTH:
+                break
+            pending.extend((inner, level + 1) for inner in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "a string" if isinstance(value, str) else "an array"

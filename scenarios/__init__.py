@@ -1,1 +1,0 @@
-"""The scenarios bundled with portal-mock, installed as ``portal_mock.scenarios``."""
