@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from portal_mock.domain.errors import Rejected
 from portal_mock.domain.people import Person
 from portal_mock.domain.webhooks import masked_input
 
@@ -18,11 +19,6 @@ OUTCOMES = ("success", "failure", "rejected")
 API_VERSION = "0.5.0"
 DEFAULT_FAILURE = "The task could not be completed."
 DEFAULT_REJECTION = "The task was rejected."
-
-
-class Rejected(Exception):
-    """Raised by a task's effect when the action cannot apply to current state
-    (closing a closed ticket): the task resolves ``rejected`` with this reason."""
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from portal_mock.domain.errors import Rejected
 from portal_mock.domain.fakedata import FakeData
 from portal_mock.domain.people import Person, reference
-from portal_mock.domain.tasks import Rejected
 from portal_mock.domain.validation import nullable, validate
 
 DEPARTMENTS = {
