@@ -22,11 +22,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
+from portal_mock.domain.errors import Problem
 from portal_mock.engine.state import MockState, Settings
 from portal_mock.http import control, portal
 from portal_mock.http.faults import apply_fault
 from portal_mock.http.near_misses import closest
-from portal_mock.http.wire import PortalError
+from portal_mock.http.wire import PortalError, problem_response
 from portal_mock.scenarios.reload import watch_scenarios
 
 log = logging.getLogger("portal_mock")
@@ -35,6 +36,11 @@ log = logging.getLogger("portal_mock")
 async def _portal_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, PortalError)
     return exc.response()
+
+
+async def _problem(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Problem)
+    return problem_response(exc, control=request.url.path.startswith(control.PREFIX))
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -127,7 +133,7 @@ def create_app(settings: Settings | None = None) -> PortalApp:
     app = PortalApp(
         routes=portal.routes() + (control.routes() if state.settings.admin else []),
         lifespan=lifespan,
-        exception_handlers={PortalError: _portal_error, HTTPException: _http_error, Exception: _server_error},
+        exception_handlers={PortalError: _portal_error, Problem: _problem, HTTPException: _http_error, Exception: _server_error},
     )
     app.state.mock = state
     return app

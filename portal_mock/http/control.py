@@ -21,6 +21,7 @@ from starlette.routing import Route
 
 from portal_mock.domain.accounts import ALL_PERMISSIONS, Account, Key
 from portal_mock.domain.clock import ManualClock, parse_clock
+from portal_mock.domain.errors import Problem
 from portal_mock.domain.redaction import redact
 from portal_mock.domain.tasks import OUTCOMES
 from portal_mock.domain.validation import validate
@@ -28,7 +29,7 @@ from portal_mock.engine.journal import verify
 from portal_mock.engine.state import MockState
 from portal_mock.http.bodies import decode, read_body
 from portal_mock.http.routing import grouped
-from portal_mock.http.wire import JSON, PortalError, dumps
+from portal_mock.http.wire import JSON, PortalError, dumps, problem_response
 from portal_mock.scenarios.rules import Match
 from portal_mock.scenarios.schema import match_schema
 
@@ -465,6 +466,8 @@ def _endpoint(operation: Operation) -> Callable[[Request], Awaitable[Response]]:
             result = await handler(request, state, await _input(request, operation))
         except ControlError as error:
             return error.response()
+        except Problem as problem:
+            return problem_response(problem, control=True)
         return result if isinstance(result, Response) else json_response(result)
 
     serve.__name__ = operation.name

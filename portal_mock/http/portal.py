@@ -21,13 +21,19 @@ from starlette.routing import Route
 
 from portal_mock.catalog.actions import ACTIONS, Action
 from portal_mock.domain.accounts import Key
+from portal_mock.domain.errors import Problem
 from portal_mock.domain.listing import parse, select
 from portal_mock.domain.tasks import Task, TaskPlan
 from portal_mock.domain.validation import clean, validate
 from portal_mock.engine.state import MockState
 from portal_mock.http.bodies import decode, media_type, read_body
 from portal_mock.http.routing import grouped
-from portal_mock.http.wire import PortalError, error_body, portal_response
+from portal_mock.http.wire import (
+    PortalError,
+    error_body,
+    portal_response,
+    problem_response,
+)
 from portal_mock.scenarios.rules import Decision, RequestFacts
 
 
@@ -202,6 +208,8 @@ def endpoint(action: Action) -> Callable[[Request], Awaitable[Response]]:
             response = await handler(call, key)
         except PortalError as error:
             response = error.response()
+        except Problem as problem:
+            response = problem_response(problem)
         finally:
             if decision is not None and decision.latency:
                 await asyncio.sleep(decision.latency)

@@ -7,6 +7,14 @@ from typing import Any, Mapping
 
 from starlette.responses import Response
 
+from portal_mock.domain.errors import (
+    BadRequest,
+    Conflict,
+    Invalid,
+    NotFound,
+    OutOfRange,
+    Problem,
+)
 from portal_mock.domain.tasks import API_VERSION
 
 PORTAL_HEADERS = {
@@ -107,3 +115,26 @@ class PortalError(Exception):
 
     def response(self) -> Response:
         return portal_response(self.body, self.status, self.headers)
+
+
+STATUS_OF: tuple[tuple[type[Problem], int], ...] = ((NotFound, 404), (BadRequest, 400), (Invalid, 422), (OutOfRange, 416), (Conflict, 409))
+"""The status of each kind of problem: the one place a domain error becomes
+an HTTP status, for the Portal and the control API alike."""
+
+
+def problem_status(problem: Problem) -> int:
+    for kind, status in STATUS_OF:
+        if isinstance(problem, kind):
+            return status
+    return 400
+
+
+def problem_response(problem: Problem, control: bool = False) -> Response:
+    """The answer for a problem raised below the HTTP layer: the vendor's
+    error body and headers on the Portal, plain JSON on the control API."""
+    status = problem_status(problem)
+    body = error_body(status, problem.message, problem.errors if isinstance(problem, Invalid) else None)
+    headers = {"Content-Range": f"items */{problem.total}"} if isinstance(problem, OutOfRange) else None
+    if control:
+        return Response(dumps(body), status_code=status, headers=headers, media_type=JSON)
+    return portal_response(body, status, headers)
