@@ -1,5 +1,6 @@
 """portal_response encodes the vendor's headers once; what it sends must be
-exactly what Starlette builds from the merged headers."""
+exactly what Starlette builds from the merged headers, without the body
+HTTP forbids on a 204 or 304."""
 
 from __future__ import annotations
 
@@ -37,4 +38,5 @@ def test_raw_headers_match_starlettes(status, headers):
         media_type=JSON,
     )
     actual = portal_response(payload, status, headers)
-    assert (actual.status_code, actual.body, actual.raw_headers) == (expected.status_code, expected.body, expected.raw_headers)
+    body = b"" if status in (204, 304) else expected.body
+    assert (actual.status_code, actual.body, actual.raw_headers) == (expected.status_code, body, expected.raw_headers)

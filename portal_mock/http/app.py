@@ -1,6 +1,6 @@
-"""The Starlette application: routes, the answers for everything that goes
-wrong before or inside a handler, and the outermost layer that applies
-scripted network faults.
+"""The application: the Portal layer outermost (it serves ``/v1``, applies
+scripted faults and keeps the journal), and Starlette inside it for the
+control plane, with the answers for everything that goes wrong there.
 
 Every error a client can cause becomes a JSON body with the Portal's
 headers; an unexpected exception becomes a plain JSON 500 (the traceback
@@ -20,17 +20,23 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from portal_mock.domain.errors import Problem
 from portal_mock.engine.state import MockState, Settings
 from portal_mock.http import control, portal
+from portal_mock.http.bodies import ClientGone
 from portal_mock.http.faults import apply_fault
-from portal_mock.http.near_misses import closest
-from portal_mock.http.wire import PortalError, problem_response
+from portal_mock.http.record import RequestRecord
+from portal_mock.http.wire import PortalError, Reply, problem_response
 from portal_mock.scenarios.reload import watch_scenarios
 
 log = logging.getLogger("portal_mock")
+
+INTERNAL_ERROR = "The mock hit an internal error; the server log has the details."
+CLIENT_GONE = 499
+"""The journal's status for a request whose client left before it was
+answered (nginx's code for it): nothing was sent."""
 
 
 async def _portal_error(request: Request, exc: Exception) -> Response:
@@ -44,75 +50,96 @@ async def _problem(request: Request, exc: Exception) -> Response:
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
-    """Routing errors (unknown path, wrong method) in the Portal's shape."""
+    """The control plane's routing errors (unknown path, wrong method) in
+    the shape the Portal layer gives its own."""
     assert isinstance(exc, HTTPException)
-    message, extra = None, None
+    message = None
     path = request.url.path
     if exc.status_code == 404:
         message = f"No endpoint at {request.method} {path}."
-        if path.startswith("/v1/") or path == "/v1":
-            extra = {"near_misses": closest(request.method, path)}
     elif exc.status_code == 405:
         message = f"{request.method} is not allowed on {path}; use {exc.headers.get('Allow') if exc.headers else 'another method'}."
-    return PortalError(exc.status_code, message, headers=exc.headers, extra=extra).response()
+    return PortalError(exc.status_code, message, headers=exc.headers).response()
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
-    """The traceback goes to the log, the journal entry and the state's
-    error listeners, before the 500 is sent: whoever waits for the answer
-    (a test) can already see why."""
+    """A control request failed: the traceback goes to the log and the
+    state's error listeners before the 500 is sent, never to the client."""
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    scope = request.scope
-    scope["portal.error"] = "".join(traceback.format_exception(exc))
-    request.app.state.mock.internal_error(scope.get("portal.key"), scope["portal.error"])
-    return PortalError(500, "The mock hit an internal error; the server log has the details.").response()
+    request.app.state.mock.internal_error(None, "".join(traceback.format_exception(exc)))
+    return PortalError(500, INTERNAL_ERROR).response()
 
 
-class PortalApp(Starlette):
-    """Starlette, plus the one layer that sees every Portal request whole and
-    the server's own ``send``: it writes the journal entry and applies a
-    scripted fault to the response the handler made."""
+class PortalLayer:
+    """The outermost layer, a plain ASGI middleware: it answers every HTTP
+    request outside the control plane as the Portal, applies the scripted
+    fault to the answer, and writes the request's journal entry from its
+    ``RequestRecord``.  Everything else (the control plane, lifespan) goes
+    on to the Starlette app.
+
+    It must be outermost: a fault drops the connection through the server's
+    own ``send``, which any Starlette middleware would wrap."""
+
+    def __init__(self, app: ASGIApp, state: MockState) -> None:
+        self.app = app
+        self.state = state
+        self.portal = portal.Portal(state)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(control.PREFIX):
-            await super().__call__(scope, receive, send)
+            await self.app(scope, receive, send)
             return
         started, clock = time.time(), time.perf_counter()
-        held: list[Message] = []
+        record = scope["portal.record"] = RequestRecord(scope["query_string"].decode("latin-1"))
         status = 0
-
-        async def observe(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            if "portal.decision" in scope and scope["portal.decision"].fault is not None:
-                held.append(message)
-            else:
-                await send(message)
-
         try:
-            await super().__call__(scope, receive, observe)
-            if held:
-                body = b"".join(m.get("body", b"") for m in held[1:])
-                await apply_fault(scope["portal.decision"].fault, held[0], body, send)
+            try:
+                answer = await self.portal.answer(scope, receive, record)
+            except ClientGone:
+                status = CLIENT_GONE
+                return
+            except Exception as error:
+                answer = self._internal_error(scope, record, error)
+            status = answer.status
+            fault = record.decision.fault if record.decision is not None else None
+            if fault is None:
+                await answer.send(send, head=scope["method"] == "HEAD")
+            else:
+                await apply_fault(fault, answer.start(), answer.body, send)
         finally:
-            decision = scope.get("portal.decision")
-            self.state.mock.journal.record(
+            decision = record.decision
+            self.state.journal.record(
                 time=started,
                 method=scope["method"],
                 path=scope["path"],
-                query=scope["query_string"].decode("latin-1"),
+                query=record.query,
                 raw_headers=scope["headers"],
-                body=scope.get("portal.body"),
-                action=scope.get("portal.action"),
-                key=scope.get("portal.key"),
-                account=scope.get("portal.account"),
+                body=record.body,
+                action=record.action,
+                key=record.key,
+                account=record.account,
                 scenario=decision.scenario if decision else None,
                 rule=decision.rule if decision else None,
                 status=status,
                 duration=time.perf_counter() - clock,
-                error=scope.get("portal.error"),
+                error=record.error,
             )
+
+    def _internal_error(self, scope: Scope, record: RequestRecord, error: Exception) -> Reply:
+        """The traceback goes to the log, the journal entry and the state's
+        error listeners before the 500 is sent: whoever waits for the answer
+        (a test) can already see why."""
+        log.error("unhandled error on %s %s", scope["method"], scope["path"], exc_info=error)
+        record.error = "".join(traceback.format_exception(error))
+        self.state.internal_error(record.key, record.error)
+        return PortalError(500, INTERNAL_ERROR).reply()
+
+
+class PortalApp(Starlette):
+    """Starlette for the control plane, with the ``PortalLayer`` around it all."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return PortalLayer(super().build_middleware_stack(), self.state.mock)
 
 
 def create_app(settings: Settings | None = None) -> PortalApp:
@@ -131,7 +158,7 @@ def create_app(settings: Settings | None = None) -> PortalApp:
                 watcher.cancel()
 
     app = PortalApp(
-        routes=portal.routes() + (control.routes() if state.settings.admin else []),
+        routes=control.routes() if state.settings.admin else [],
         lifespan=lifespan,
         exception_handlers={PortalError: _portal_error, Problem: _problem, HTTPException: _http_error, Exception: _server_error},
     )

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
+from starlette.types import Receive
 
 from portal_mock.domain.validation import from_form
 from portal_mock.http.wire import PortalError
@@ -24,21 +25,38 @@ TOO_DEEP = f"The request body is nested deeper than {MAX_DEPTH} levels."
 FORM = "application/x-www-form-urlencoded"
 
 
-async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
-    declared = request.headers.get("content-length")
+class ClientGone(Exception):
+    """The client disconnected before its body arrived: nobody is left to
+    answer, and nothing went wrong inside the mock."""
+
+
+async def read_stream(receive: Receive, declared: str | None, limit: int = MAX_BODY) -> bytes:
+    """The body from the ASGI ``receive`` channel, refused past ``limit``:
+    by the declared ``Content-Length`` first, then while it streams in,
+    since the header can lie or be absent."""
     if declared is not None:
-        if not declared.isdigit():
+        if not (declared.isascii() and declared.isdigit()) or len(declared) > 18:
             raise PortalError(400, "Content-Length is not a number.")
         if int(declared) > limit:
             raise PortalError(413)
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientGone()
+        chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
             raise PortalError(413)
         chunks.append(chunk)
-    return b"".join(chunks)
+        if not message.get("more_body", False):
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
+    """``read_stream`` for a Starlette request."""
+    return await read_stream(request.receive, request.headers.get("content-length"), limit)
 
 
 def media_type(request: Request) -> str:

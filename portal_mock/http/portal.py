@@ -1,50 +1,55 @@
-"""The Portal's ``/v1`` endpoints: consult the scenario, check, and hand
-over to the domain.
+"""The Portal's ``/v1`` endpoints: find the action, consult the scenario,
+check, and hand over to the domain.
 
-For every request, in order: the body is read (POST only), the scenario
-decides (a forced response, a task script, latency, a fault), then —
-unless a response was forced — authentication (401), permission (403), the
-addressed object (404) and the body (413, 415, 422).  A scripted rule's
-state effects (its counters, the task it creates) happen before its latency
-is served, so a fast retry never sees stale state.
+For every request, in order: the action is found (one table walk, 404 or
+405 otherwise), the body is read (POST only), the scenario decides (a forced
+response, a task script, latency, a fault), then — unless a response was
+forced — authentication (401), permission (403), the addressed object (404)
+and the body (413, 415, 422).  A scripted rule's state effects (its
+counters, the task it creates) happen before its latency is served, so a
+fast retry never sees stale state.
+
+Requests are read straight from the ASGI scope and answered with a
+``Reply``: no Starlette request or response object is built on this path,
+which is the busiest in the mock.
 """
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Mapping
+from urllib.parse import parse_qsl
 
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+from starlette.types import Receive, Scope
 
 from portal_mock.catalog.actions import ACTIONS, Action
 from portal_mock.domain.accounts import Key
-from portal_mock.domain.errors import Problem
+from portal_mock.domain.errors import Invalid, NotFound, Problem
 from portal_mock.domain.listing import parse, select
+from portal_mock.domain.redaction import bearer_token
 from portal_mock.domain.tasks import Task, TaskPlan
 from portal_mock.domain.validation import clean, validate
 from portal_mock.engine.state import MockState
-from portal_mock.http.bodies import decode, media_type, read_body
-from portal_mock.http.routing import grouped
-from portal_mock.http.wire import (
-    PortalError,
-    error_body,
-    portal_response,
-    problem_response,
-)
+from portal_mock.http.bodies import decode, read_stream
+from portal_mock.http.dispatch import Found, Table, WrongMethod
+from portal_mock.http.near_misses import closest
+from portal_mock.http.record import RequestRecord
+from portal_mock.http.wire import PortalError, Reply, error_body, problem_reply, reply
 from portal_mock.scenarios.rules import Decision, RequestFacts
+
+MAX_ID_DIGITS = 18
+"""Ids longer than this name nothing the mock could have made."""
 
 
 @dataclass
 class Call:
     """One request on its way through: what handlers need, read once."""
 
-    request: Request
     state: MockState
     action: Action
     facts: RequestFacts
+    params: dict[str, str]
     key: Key | None
     decision: Decision | None
     body_error: PortalError | None = None
@@ -61,94 +66,86 @@ class Call:
         if self.body_error is not None:
             raise self.body_error
         schema = self.action.body or {}
-        data = self.facts.body or {}
+        data = dict(self.facts.body or {})
         errors = validate(schema, data)
         if errors:
-            raise PortalError(422, None, errors)
+            raise Invalid(errors)
         return clean(schema, data)
 
     def plan(self) -> TaskPlan:
         return self.decision.plan if self.decision and self.decision.plan else self.state.default_plan()
 
+    def id(self, noun: str) -> int:
+        """The path's ``{id}``: a positive integer, or a 422 naming it; one
+        too long to be any object's is simply not found."""
+        raw = self.params["id"]
+        if not (raw.isascii() and raw.isdigit()) or raw.strip("0") == "":
+            raise Invalid({"id": ["Must be a positive integer."]}, f"The {noun} id must be a positive integer.")
+        if len(raw.lstrip("0")) > MAX_ID_DIGITS:
+            raise NotFound.of(noun)
+        return int(raw)
 
-def bearer_token(request: Request) -> str | None:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    token = token.strip()
-    return token if scheme.lower() == "bearer" and token else None
-
-
-def path_id(request: Request, noun: str) -> int:
-    raw = request.path_params["id"]
-    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
-        raise PortalError(422, f"The {noun} id must be a positive integer.", {"id": ["Must be a positive integer."]})
-    return int(raw)
-
-
-def ticket_id(request: Request) -> int:
-    return path_id(request, "ticket")
+    def listed(self, items: list[Any]) -> Reply:
+        """A list endpoint's answer: the requested page and its ``Content-Range``."""
+        page = select(items, parse(parse_qsl(self.facts.query_string, keep_blank_values=True), self.action.fields))
+        return reply([item.to_dict() for item in page.items], headers={"Content-Range": page.content_range})
 
 
-def accepted(task: Task) -> Response:
+def accepted(task: Task) -> Reply:
     """202 with the task as just queued, whatever the clock says since."""
-    return portal_response(task.to_dict(pending=True), 202, {"Location": task.path})
+    return reply(task.to_dict(pending=True), 202, {"Location": task.path})
 
 
-async def task_show(call: Call, key: Key) -> Response:
-    task = key.account.poll(call.request.path_params["uuid"])
+async def task_show(call: Call, key: Key) -> Reply:
+    task = key.account.poll(call.params["uuid"])
     if task is None:
-        raise PortalError(404, "No such task.")
-    return portal_response(task.to_dict())
+        raise NotFound.of("task")
+    return reply(task.to_dict())
 
 
-async def ticket_show(call: Call, key: Key) -> Response:
-    ticket = key.account.tickets.get(ticket_id(call.request))
+async def ticket_show(call: Call, key: Key) -> Reply:
+    ticket = key.account.tickets.get(call.id("ticket"))
     if ticket is None:
-        raise PortalError(404, "No such ticket.")
-    return portal_response(ticket.to_dict())
+        raise NotFound.of("ticket")
+    return reply(ticket.to_dict())
 
 
-def listed(request: Request, action: Action, items: list[Any]) -> Response:
-    """A list endpoint's answer: the requested page and its ``Content-Range``."""
-    page = select(items, parse(request.query_params.multi_items(), action.fields))
-    return portal_response([item.to_dict() for item in page.items], headers={"Content-Range": page.content_range})
+async def ticket_list(call: Call, key: Key) -> Reply:
+    return call.listed(key.account.tickets.all())
 
 
-async def ticket_list(call: Call, key: Key) -> Response:
-    return listed(call.request, call.action, key.account.tickets.all())
+async def webhook_list(call: Call, key: Key) -> Reply:
+    return call.listed(key.account.webhooks.all())
 
 
-async def webhook_list(call: Call, key: Key) -> Response:
-    return listed(call.request, call.action, key.account.webhooks.all())
-
-
-async def webhook_show(call: Call, key: Key) -> Response:
-    webhook = key.account.webhooks.get(path_id(call.request, "webhook"))
+async def webhook_show(call: Call, key: Key) -> Reply:
+    webhook = key.account.webhooks.get(call.id("webhook"))
     if webhook is None:
-        raise PortalError(404, "No such webhook.")
-    return portal_response(webhook.to_dict())
+        raise NotFound.of("webhook")
+    return reply(webhook.to_dict())
 
 
-async def queue(call: Call, key: Key) -> Response:
+async def queue(call: Call, key: Key) -> Reply:
     """Every queued action: check the target exists now, validate the input,
     and accept a task whose effect runs when it resolves."""
     target = None
-    if "{id}" in call.action.path:
-        target = ticket_id(call.request)
+    if "id" in call.params:
+        target = call.id("ticket")
         if key.account.tickets.get(target) is None:
-            raise PortalError(404, "No such ticket.")
+            raise NotFound.of("ticket")
     task = key.account.queue(call.action.name, call.input(), key.user, call.plan(), target)
     return accepted(task)
 
 
-async def webhook_add(call: Call, key: Key) -> Response:
+async def webhook_add(call: Call, key: Key) -> Reply:
     """Queue like any action, and from now on have the account's tasks
     settled on time, so webhooks fire without the client polling."""
-    response = await queue(call, key)
+    answer = await queue(call, key)
     call.state.deliveries.activate(key.account)
-    return response
+    return answer
 
 
-Handler = Callable[[Call, Key], Awaitable[Response]]
+Handler = Callable[[Call, Key], Awaitable[Reply]]
 HANDLERS: dict[str, Handler] = {
     "task:show": task_show,
     "ticket:list": ticket_list,
@@ -159,68 +156,92 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
-def forced(decision: Decision) -> Response:
+def forced(decision: Decision) -> Reply:
     """The response a rule (or ``Prefer: code=``) dictates; the vendor-style
     error body when the rule gives a status only."""
     respond = decision.respond
+    assert respond is not None
     headers = dict(respond.headers)
     if decision.retry_after is not None:
         headers.setdefault("Retry-After", str(decision.retry_after))
     if respond.status == 401:
         headers.setdefault("WWW-Authenticate", "Bearer")
     body = respond.body if respond.has_body else (error_body(respond.status) if respond.status >= 400 else {})
-    return portal_response(body, respond.status, headers)
+    return reply(body, respond.status, headers)
 
 
-def endpoint(action: Action) -> Callable[[Request], Awaitable[Response]]:
-    """A Starlette endpoint for one action.  The action and the scenario's
-    decision ride along in the request scope for the journal and faults."""
-    handler = HANDLERS.get(action.name, queue if action.queued else None)
+def request_headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    """Header names lower-cased (as ASGI servers give them); the first of a
+    repeated header wins, as Starlette's ``Headers`` reads it."""
+    headers: dict[str, str] = {}
+    for name, value in raw:
+        headers.setdefault(name.decode("latin-1"), value.decode("latin-1"))
+    return headers
 
-    async def serve(request: Request) -> Response:
-        scope = request.scope
-        scope["portal.action"] = action.name
-        state: MockState = request.app.state.mock
-        token = bearer_token(request)
+
+def media_type(headers: Mapping[str, str]) -> str:
+    return headers.get("content-type", "").partition(";")[0].strip().lower()
+
+
+class Portal:
+    """Every served action, behind one dispatch table."""
+
+    def __init__(self, state: MockState) -> None:
+        self.state = state
+        self.table: Table[tuple[Action, Handler]] = Table(
+            (action.method, action.path, (action, HANDLERS.get(action.name, queue)))
+            for action in ACTIONS
+            if action.name in HANDLERS or action.queued
+        )
+
+    async def answer(self, scope: Scope, receive: Receive, record: RequestRecord) -> Reply:
+        """The answer to one Portal request, with ``record`` filled in.
+        Unexpected exceptions propagate: the layer above turns them into a
+        500 and journals them."""
+        method, path = scope["method"], scope["path"]
+        found = self.table.find(method, path)
+        if not isinstance(found, Found):
+            return unrouted(method, path, found)
+        action, handler = found.endpoint
+        record.action = action.name
+        state = self.state
+        headers = request_headers(scope["headers"])
+        token = bearer_token(headers.get("authorization", ""))
         key = state.registry.lookup(token) if token else None
-        scope["portal.key"] = token
+        record.key = token
         if key is not None:
-            scope["portal.account"] = key.account.id
-        method = scope["method"]
-        facts = RequestFacts(method, scope["path"], action.name, action.queued, token, request.headers, scope["query_string"].decode("latin-1"))
+            record.account = key.account.id
+        facts = RequestFacts(method, path, action.name, action.queued, token, headers, record.query)
         body_error = None
         if method == "POST":
             try:
-                facts.body = decode(await read_body(request), media_type(request), action.body or {})
+                facts.body = decode(await read_stream(receive, headers.get("content-length")), media_type(headers), action.body or {})
             except PortalError as error:
                 body_error = error
-        scope["portal.body"] = facts.body
+        record.body = facts.body
         decision = None
         try:
-            decision = state.decide(facts, key)
-            if decision is not None:
-                scope["portal.decision"] = decision
-                if decision.respond is not None:
-                    return forced(decision)
-            call = Call(request, state, action, facts, key, decision, body_error)
+            decision = record.decision = state.decide(facts, key)
+            if decision is not None and decision.respond is not None:
+                return forced(decision)
+            call = Call(state, action, facts, found.params, key, decision, body_error)
             key = call.authenticated()
             key.account.settle()
-            response = await handler(call, key)
+            return await handler(call, key)
         except PortalError as error:
-            response = error.response()
+            return error.reply()
         except Problem as problem:
-            response = problem_response(problem)
+            return problem_reply(problem)
         finally:
             if decision is not None and decision.latency:
                 await asyncio.sleep(decision.latency)
-        return response
-
-    serve.__name__ = action.name.replace(":", "_")
-    return serve
 
 
-def routes() -> list[Route]:
-    """Every served path, also with a trailing slash: the vendor writes
-    webhook URIs as ``/v1/task/webhook/14/``, and a client following one
-    should not meet a redirect."""
-    return grouped((p, a.method, endpoint(a)) for a in ACTIONS if a.name in HANDLERS or a.queued for p in (a.path, a.path + "/"))
+def unrouted(method: str, path: str, found: WrongMethod | None) -> Reply:
+    """404 (with the nearest endpoints, under ``/v1``) or 405 (with
+    ``Allow``) for a request no action takes."""
+    if isinstance(found, WrongMethod):
+        allowed = ", ".join(found.allowed)
+        return PortalError(405, f"{method} is not allowed on {path}; use {allowed}.", headers={"Allow": allowed}).reply()
+    extra = {"near_misses": closest(method, path)} if path.startswith("/v1/") or path == "/v1" else None
+    return PortalError(404, f"No endpoint at {method} {path}.", extra=extra).reply()

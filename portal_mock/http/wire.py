@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping
 
+import orjson
 from starlette.responses import Response
+from starlette.types import Message, Send
 
 from portal_mock.domain.errors import (
     BadRequest,
@@ -45,44 +47,76 @@ REASONS = {
 }
 
 
-# One encoder for every response: json.dumps with any option builds a new
-# JSONEncoder per call.
-_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+# The standard library's encoder is the fallback for what orjson refuses
+# (integers past 64 bits in echoed input); one instance, since json.dumps
+# with any option builds a new encoder per call.
+_FALLBACK = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 _PORTAL_RAW = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in PORTAL_HEADERS.items()]
 _CONTENT_TYPE = (b"content-type", JSON.encode("latin-1"))
+_OWN = frozenset(name.lower() for name in PORTAL_HEADERS) | {"content-length", "content-type"}
 
 
 def dumps(payload: Any) -> bytes:
-    return _ENCODER.encode(payload).encode("utf-8")
+    """Compact UTF-8 JSON, as the vendor sends it."""
+    try:
+        return orjson.dumps(payload)
+    except TypeError:
+        return _FALLBACK.encode(payload).encode("utf-8")
 
 
-class PortalResponse(Response):
-    """A JSON response with the vendor's headers.
+def has_body(status: int) -> bool:
+    """HTTP forbids a body on 1xx, 204 and 304 answers."""
+    return not (status < 200 or status in (204, 304))
 
-    Starlette lower-cases and encodes every header of every response; the
-    vendor's headers never change, so they are encoded once and the raw
-    header list is built as Starlette would have built it from the merged
-    headers.  Headers that replace a vendor header or set the body's
-    length or type go through Starlette's ``init_headers`` unchanged.
-    """
 
-    media_type = JSON
+def raw_headers(status: int, body: bytes, headers: Mapping[str, str] | None = None) -> list[tuple[bytes, bytes]]:
+    """The header list of a Portal response, exactly as Starlette builds it
+    from the vendor's headers merged with ``headers``.  The vendor's are
+    encoded once, at import; only a header that replaces one of them (or
+    the body's length or type) goes through Starlette's own merge."""
+    if headers and any(name.lower() in _OWN for name in headers):
+        return Response(body, status_code=status, headers={**PORTAL_HEADERS, **headers}, media_type=JSON).raw_headers
+    raw = [*_PORTAL_RAW, *((name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items())] if headers else list(_PORTAL_RAW)
+    if has_body(status):
+        raw.append((b"content-length", str(len(body)).encode("latin-1")))
+    raw.append(_CONTENT_TYPE)
+    return raw
 
-    def init_headers(self, headers: Mapping[str, str] | None = None) -> None:
-        extra = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()] if headers else []
-        if headers and (headers.keys() & PORTAL_HEADERS.keys() or any(name in (b"content-length", b"content-type") for name, _ in extra)):
-            super().init_headers({**PORTAL_HEADERS, **headers})
-            return
-        raw = [*_PORTAL_RAW, *extra]
-        if not (self.status_code < 200 or self.status_code in (204, 304)):
-            raw.append((b"content-length", str(len(self.body)).encode("latin-1")))
-        raw.append(_CONTENT_TYPE)
-        self.raw_headers = raw
+
+class Reply:
+    """A finished Portal answer: status, header list and body, sent as the
+    two ASGI messages they make.  The layer that journals and applies
+    faults holds it whole, so nothing needs to be read back from a
+    ``send``."""
+
+    __slots__ = ("status", "headers", "body")
+
+    def __init__(self, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
+        self.status = status
+        self.body = body if has_body(status) else b""
+        self.headers = headers
+
+    def start(self) -> Message:
+        return {"type": "http.response.start", "status": self.status, "headers": self.headers}
+
+    async def send(self, send: Send, head: bool = False) -> None:
+        await send(self.start())
+        await send({"type": "http.response.body", "body": b"" if head else self.body})
+
+
+def reply(payload: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Reply:
+    """A JSON answer with the vendor's headers."""
+    body = dumps(payload)
+    return Reply(status, body, raw_headers(status, body, headers))
 
 
 def portal_response(payload: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
-    """A JSON response carrying the vendor's headers."""
-    return PortalResponse(dumps(payload), status_code=status, headers=headers)
+    """``reply`` as a Starlette response, for the rare Portal-style answer
+    given from inside the Starlette app."""
+    answer = reply(payload, status, headers)
+    response = Response(answer.body, status_code=status)
+    response.raw_headers = answer.headers
+    return response
 
 
 def error_body(status: int, message: str | None = None, errors: Mapping[str, list[str]] | None = None) -> dict[str, Any]:
@@ -116,6 +150,9 @@ class PortalError(Exception):
     def response(self) -> Response:
         return portal_response(self.body, self.status, self.headers)
 
+    def reply(self) -> Reply:
+        return reply(self.body, self.status, self.headers)
+
 
 STATUS_OF: tuple[tuple[type[Problem], int], ...] = ((NotFound, 404), (BadRequest, 400), (Invalid, 422), (OutOfRange, 416), (Conflict, 409))
 """The status of each kind of problem: the one place a domain error becomes
@@ -129,12 +166,23 @@ def problem_status(problem: Problem) -> int:
     return 400
 
 
-def problem_response(problem: Problem, control: bool = False) -> Response:
-    """The answer for a problem raised below the HTTP layer: the vendor's
-    error body and headers on the Portal, plain JSON on the control API."""
+def _problem_parts(problem: Problem) -> tuple[int, dict[str, Any], dict[str, str] | None]:
     status = problem_status(problem)
     body = error_body(status, problem.message, problem.errors if isinstance(problem, Invalid) else None)
     headers = {"Content-Range": f"items */{problem.total}"} if isinstance(problem, OutOfRange) else None
+    return status, body, headers
+
+
+def problem_reply(problem: Problem) -> Reply:
+    """The Portal's answer for a problem raised below the HTTP layer."""
+    status, body, headers = _problem_parts(problem)
+    return reply(body, status, headers)
+
+
+def problem_response(problem: Problem, control: bool = False) -> Response:
+    """``problem_reply`` as a Starlette response; plain JSON, without the
+    vendor's headers, for the control API."""
+    status, body, headers = _problem_parts(problem)
     if control:
         return Response(dumps(body), status_code=status, headers=headers, media_type=JSON)
     return portal_response(body, status, headers)

@@ -1,0 +1,26 @@
+"""What the layer that journals learns about one Portal request.
+
+The handler writes what it found out (the action, the key and account, the
+scenario's decision, the decoded body, an internal error's traceback) into
+one ``RequestRecord`` as it goes; the layer reads it once to answer with a
+fault and to write the journal entry.  One typed object per request, in
+place of loose keys in the ASGI scope.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from portal_mock.scenarios.rules import Decision
+
+
+@dataclass(eq=False, slots=True)
+class RequestRecord:
+    query: str
+    action: str | None = None
+    key: str | None = None
+    account: int | None = None
+    decision: Decision | None = None
+    body: Any = None
+    error: str | None = None
