@@ -9,9 +9,10 @@ the server.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import parse_qsl
+
+import orjson
 
 from starlette.requests import Request
 from starlette.types import Receive
@@ -72,31 +73,32 @@ def decode(raw: bytes, kind: str, schema: dict[str, Any]) -> dict[str, Any]:
     """
     if not raw.strip():
         return {}
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise PortalError(422, "The request body is not valid UTF-8.") from None
     if kind == FORM:
+        text = _text(raw)
         if text.lstrip().startswith(("{", "[")):
             raise PortalError(422, f"The body looks like JSON but was sent as {FORM} (curl -d does that); send Content-Type: application/json.")
         return from_form(schema, parse_qsl(text, keep_blank_values=True))
     if kind and kind != "application/json" and not kind.endswith("+json"):
         raise PortalError(415, f"Unsupported media type {kind!r}: send application/json or {FORM}.")
     try:
-        data = json.loads(text, parse_constant=_refuse_constant)
-    except ValueError as error:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        _text(raw)
+        if "depth limit" in str(error):
+            raise PortalError(422, TOO_DEEP) from None
         raise PortalError(422, f"The request body is not valid JSON: {error}.") from None
-    except RecursionError:
-        raise PortalError(422, TOO_DEEP) from None
-    if _depth(data) > MAX_DEPTH:
+    if raw.count(b"{") + raw.count(b"[") > MAX_DEPTH and _depth(data) > MAX_DEPTH:
         raise PortalError(422, TOO_DEEP)
     if not isinstance(data, dict):
         raise PortalError(422, f"The request body must be a JSON object, not {_json_kind(data)}.")
     return data
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
+def _text(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PortalError(422, "The request body is not valid UTF-8.") from None
 
 
 def _depth(value: Any) -> int:

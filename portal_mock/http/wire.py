@@ -74,9 +74,13 @@ def raw_headers(status: int, body: bytes, headers: Mapping[str, str] | None = No
     from the vendor's headers merged with ``headers``.  The vendor's are
     encoded once, at import; only a header that replaces one of them (or
     the body's length or type) goes through Starlette's own merge."""
-    if headers and any(name.lower() in _OWN for name in headers):
-        return Response(body, status_code=status, headers={**PORTAL_HEADERS, **headers}, media_type=JSON).raw_headers
-    raw = [*_PORTAL_RAW, *((name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items())] if headers else list(_PORTAL_RAW)
+    raw = _PORTAL_RAW.copy()
+    if headers:
+        for name, value in headers.items():
+            lower = name.lower()
+            if lower in _OWN:
+                return Response(body, status_code=status, headers={**PORTAL_HEADERS, **headers}, media_type=JSON).raw_headers
+            raw.append((lower.encode("latin-1"), value.encode("latin-1")))
     if has_body(status):
         raw.append((b"content-length", str(len(body)).encode("latin-1")))
     raw.append(_CONTENT_TYPE)
