@@ -1,8 +1,10 @@
 """Network faults: what a scenario's ``fault`` does to a finished response.
 
-The handler decides on a fault and leaves it in the request scope; the app's
-outermost layer applies it to the response on its way out, where the
-server's own ``send`` (and through it the connection) is still in reach.
+The scenario decides on a fault and the handler records it; the app's
+outermost layer applies it to the finished answer, where the server's own
+``send`` (and through it the connection) is still in reach.  Each fault
+name the scenario vocabulary defines (``rules.FAULTS``) has exactly one
+applier here; the module refuses to load otherwise.
 
 Under uvicorn the connection itself is reset or closed.  Under a server that
 does not expose its transport (an in-process httpx transport), a reset or an
@@ -15,11 +17,11 @@ from __future__ import annotations
 import asyncio
 import socket
 import struct
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from starlette.types import Message, Send
 
-from portal_mock.scenarios.rules import Fault
+from portal_mock.scenarios.rules import FAULTS, Fault
 
 SLOW_BODY_CHUNKS = 10
 
@@ -51,16 +53,21 @@ def _with_length(start: Message, length: int) -> Message:
     return {**start, "headers": headers}
 
 
-async def apply_fault(fault: Fault, start: Message, body: bytes, send: Send) -> None:
-    """Send (or fail to send) a buffered response as ``fault`` says."""
-    if fault.kind in ("connection_reset", "empty_response"):
-        await _drop(send, reset=fault.kind == "connection_reset")
-        return
-    if fault.kind == "malformed_json":
-        broken = body[: max(1, len(body) // 2)] if body else b"{"
-        await send(_with_length(start, len(broken)))
-        await send({"type": "http.response.body", "body": broken})
-        return
+async def _reset(fault: Fault, start: Message, body: bytes, send: Send) -> None:
+    await _drop(send, reset=True)
+
+
+async def _empty(fault: Fault, start: Message, body: bytes, send: Send) -> None:
+    await _drop(send, reset=False)
+
+
+async def _malformed(fault: Fault, start: Message, body: bytes, send: Send) -> None:
+    broken = body[: max(1, len(body) // 2)] if body else b"{"
+    await send(_with_length(start, len(broken)))
+    await send({"type": "http.response.body", "body": broken})
+
+
+async def _slow(fault: Fault, start: Message, body: bytes, send: Send) -> None:
     await send(start)
     size = max(1, -(-len(body) // SLOW_BODY_CHUNKS))
     pieces = [body[i : i + size] for i in range(0, len(body), size)] or [b""]
@@ -68,3 +75,18 @@ async def apply_fault(fault: Fault, start: Message, body: bytes, send: Send) -> 
     for index, piece in enumerate(pieces):
         await asyncio.sleep(pause)
         await send({"type": "http.response.body", "body": piece, "more_body": index < len(pieces) - 1})
+
+
+_APPLY: dict[str, Callable[[Fault, Message, bytes, Send], Awaitable[None]]] = {
+    "connection_reset": _reset,
+    "empty_response": _empty,
+    "malformed_json": _malformed,
+    "slow_body": _slow,
+}
+if set(_APPLY) != set(FAULTS):
+    raise ImportError(f"faults.py applies {sorted(_APPLY)}, but scenarios name {sorted(FAULTS)}")
+
+
+async def apply_fault(fault: Fault, start: Message, body: bytes, send: Send) -> None:
+    """Send (or fail to send) a finished response as ``fault`` says."""
+    await _APPLY[fault.kind](fault, start, body, send)

@@ -13,6 +13,7 @@ from typing import Any
 
 from portal_mock.catalog.actions import ACTIONS, Action
 from portal_mock.domain.listing import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ORDERS
+from portal_mock.domain.tasks import API_VERSION, OUTCOMES
 from portal_mock.http.control import OPERATIONS, PREFIX, Operation
 
 _REF = {
@@ -51,7 +52,7 @@ _TASK = {
         "uuid": {"type": "string", "format": "uuid"},
         "identity": {"type": "string"},
         "action": {"type": "string"},
-        "status": {"enum": ["pending", "success", "failure", "rejected"]},
+        "status": {"enum": ["pending", *OUTCOMES]},
         "api_version": {"type": "string"},
         "errors": {"type": "object"},
         "input": {"type": "object"},
@@ -248,7 +249,7 @@ def openapi(admin: bool = True) -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {
             "title": "Portal API (portal-mock)",
-            "version": "0.5.0",
+            "version": API_VERSION,
             "description": (
                 "The Nexcess/NocWorx Portal API v1 tickets family and tasks, as served by portal-mock, and portal-mock's control API"
                 " under /__mock. Any Portal request may carry `Prefer: code=NNN` (a one-off forced status), `Prefer: scenario=NAME`"
