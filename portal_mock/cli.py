@@ -12,13 +12,13 @@ import math
 import os
 import signal
 import sys
-from typing import Sequence
+from typing import Iterable, Sequence
 
-from portal_mock.domain.clock import parse_clock
+from portal_mock.domain.clock import ClockSpec, parse_clock
 from portal_mock.domain.webhooks import is_loopback
 
 
-def _clock(text: str):
+def _clock(text: str) -> ClockSpec:
     try:
         return parse_clock(text)
     except ValueError as error:
@@ -101,7 +101,7 @@ def _exit_cleanly(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
 
-def _print_problems(problems) -> None:
+def _print_problems(problems: Iterable[object]) -> None:
     for problem in problems:
         print(problem, file=sys.stderr)
 
