@@ -42,6 +42,7 @@ def resolve(account: Account, deliveries: Deliveries, action: str = "ticket:add"
 
     async def advance() -> None:
         account.clock.advance(1)
+        account.settle()
         await deliveries.drain(account)
 
     asyncio.run(advance())
@@ -99,7 +100,8 @@ def test_a_500_is_retried_and_every_attempt_is_recorded():
     assert receiver.requests[0].body == receiver.requests[2].body
     attempts = [a.to_dict() for a in deliveries.attempts(account)]
     assert [(a["number"], a["status"], a["delivered"]) for a in attempts] == [(1, 500, False), (2, 503, False), (3, 200, True)]
-    assert {(a["webhook_id"], a["task_uuid"], a["action"], a["url"], a["error"]) for a in attempts} == {(webhook.id, task["uuid"], "ticket:add", receiver.url, None)}
+    recorded = {(a["webhook_id"], a["task_uuid"], a["action"], a["url"], a["error"]) for a in attempts}
+    assert recorded == {(webhook.id, task["uuid"], "ticket:add", receiver.url, None)}
 
 
 def test_retries_are_bounded():
@@ -174,6 +176,7 @@ def test_drain_returns_only_once_the_resolution_is_delivered():
 
         async def advance(seconds: float) -> int:
             account.clock.advance(seconds)
+            account.settle()
             await deliveries.drain(account)
             return len(receiver.requests)
 

@@ -8,55 +8,24 @@ stream: moving one test's time or drawing its ids never touches another's.
 
 from __future__ import annotations
 
-import heapq
 import secrets
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from portal_mock.domain.clock import Clock, ClockSpec
+from portal_mock.domain.errors import Conflict
 from portal_mock.domain.fakedata import FakeData
 from portal_mock.domain.people import Person, reference
 from portal_mock.domain.redaction import redact
+from portal_mock.domain.scheduler import Scheduler
 from portal_mock.domain.tasks import Task, TaskPlan
 from portal_mock.domain.tickets import Tickets
 from portal_mock.domain.webhooks import Webhooks
 from portal_mock.scenarios.rules import RuleBook
 
 ALL_PERMISSIONS = ("ticket view", "ticket edit", "account view", "account edit")
-
-
-def _ticket_add(account: "Account", task: Task, at: float) -> dict[str, Any]:
-    return account.tickets.add(task.input, task.author, at).to_reference()
-
-
-def _ticket_comment(account: "Account", task: Task, at: float) -> dict[str, Any]:
-    return account.tickets.comment(task.target, task.input["comment"], task.author, at).to_reference()
-
-
-def _ticket_close(account: "Account", task: Task, at: float) -> dict[str, Any]:
-    return account.tickets.close(task.target, at).to_reference()
-
-
-def _ticket_open(account: "Account", task: Task, at: float) -> dict[str, Any]:
-    return account.tickets.reopen(task.target, at).to_reference()
-
-
-def _ticket_claim(account: "Account", task: Task, at: float) -> dict[str, Any]:
-    return account.tickets.claim(task.target, at).to_reference()
-
-
-def _webhook_add(account: "Account", task: Task, at: float) -> dict[str, Any]:
-    return account.webhooks.add(task.input, account.client_reference()).to_reference()
-
-
-EFFECTS: dict[str, Callable[["Account", Task, float], dict[str, Any] | None]] = {
-    "ticket:add": _ticket_add,
-    "ticket:comment": _ticket_comment,
-    "ticket:close": _ticket_close,
-    "ticket:open": _ticket_open,
-    "ticket:claim": _ticket_claim,
-    "webhook:add": _webhook_add,
-}
+"""Every permission a key can hold; a key minted without a list holds all."""
 
 
 @dataclass
@@ -64,7 +33,7 @@ class Key:
     """An API key: whose it is, what it may do, and the scenario bound to it."""
 
     token: str
-    account: "Account"
+    account: Account
     person: Person | None
     permissions: frozenset[str]
     scenario: str | None = None
@@ -78,20 +47,29 @@ class Key:
 
 @dataclass(eq=False)
 class Account:
+    """One customer's tickets, webhooks, tasks, clock and data stream.
+
+    Nothing an account holds points back at it (``domain.scheduler`` says
+    why), so a reset account is freed as soon as its keys are rebound.
+    """
+
     id: int
     label: str
     fake: FakeData
     clock: Clock
-    tasks: dict[str, Task] = field(default_factory=dict)
-    listeners: list[Callable[[Task], None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.client_id = self.fake.small_id()
         self.tickets = Tickets(self.fake, company_id=self.fake.small_id(), client_id=self.client_id)
         self.webhooks = Webhooks(self.fake)
-        self._due: list[tuple[float, int, Task]] = []
+        self.scheduler = Scheduler(self.clock)
         self._primary: Person | None = None
         self.rulebook = RuleBook(self.label)
+
+    @property
+    def tasks(self) -> dict[str, Task]:
+        """Every task the account queued, by UUID."""
+        return self.scheduler.tasks
 
     @property
     def primary_user(self) -> Person:
@@ -108,7 +86,6 @@ class Account:
 
     def queue(self, action: str, input: dict[str, Any], author: Person, plan: TaskPlan, target: int | None = None) -> Task:
         """Accept a queued action; its effect runs when the task resolves."""
-        effect = EFFECTS.get(action)
         task = Task(
             id=self.fake.task_id(),
             uuid=self.fake.uuid4(),
@@ -117,44 +94,26 @@ class Account:
             author=author,
             created_at=self.clock.now(),
             plan=plan,
-            effect=effect,
-            owner=self,
             target=target,
         )
-        self.tasks[task.uuid] = task
-        if task.resolve_at is not None:
-            heapq.heappush(self._due, (task.resolve_at, task.id, task))
+        self.scheduler.add(task)
         return task
 
     def settle(self) -> None:
-        """Resolve every task whose time has come, in due order, at its due time."""
-        now = self.clock.now()
-        due = self._due
-        while due and due[0][0] <= now:
-            at, _, task = heapq.heappop(due)
-            self._finish(task, at)
+        """Resolve every task whose time has come (``Scheduler.settle``)."""
+        self.scheduler.settle(self)
 
     def poll(self, uuid: str) -> Task | None:
-        """task:show: settle, count the poll, and resolve ``after_polls`` tasks."""
-        self.settle()
-        task = self.tasks.get(uuid)
-        if task is not None and task.pending:
-            task.polls += 1
-            if task.plan.after_polls is not None and task.polls >= task.plan.after_polls:
-                self._finish(task, self.clock.now())
-        return task
+        """task:show's look at a task (``Scheduler.poll``)."""
+        return self.scheduler.poll(self, uuid)
 
-    def resolve_now(self, task: Task, outcome: str | None = None, errors: dict[str, Any] | None = None) -> None:
-        """Finish a task immediately (control plane), ahead of its schedule."""
-        self.settle()
-        self._finish(task, self.clock.now(), outcome, errors)
+    def finish_now(self, task: Task, outcome: str | None = None, errors: dict[str, Any] | None = None) -> None:
+        """Resolve ``task`` now; settle first (``Scheduler.finish_now``)."""
+        self.scheduler.finish_now(self, task, outcome, errors)
 
-    def _finish(self, task: Task, at: float, outcome: str | None = None, errors: dict[str, Any] | None = None) -> None:
-        if not task.pending:
-            return
-        task.resolve(at, outcome, errors)
-        for listener in self.listeners:
-            listener(task)
+
+REAL = ClockSpec("real")
+"""The default clock of a registry's accounts."""
 
 
 @dataclass(frozen=True)
@@ -176,7 +135,7 @@ class Registry:
     account was made.
     """
 
-    def __init__(self, seed: int | str = 0, clock: ClockSpec = ClockSpec("real")) -> None:
+    def __init__(self, seed: int | str = 0, clock: ClockSpec = REAL) -> None:
         self.seed = seed
         self.clock = clock
         self.keys: dict[str, Key] = {}
@@ -196,7 +155,7 @@ class Registry:
         self._origins[number] = origin
         return self._open(number, label or f"account-{number}", origin)
 
-    def _open(self, number: int, label: str, origin: "Origin") -> Account:
+    def _open(self, number: int, label: str, origin: Origin) -> Account:
         account = Account(id=number, label=label, fake=FakeData(origin.seed, label), clock=origin.clock.make())
         if origin.tickets:
             account.tickets.seed(list(origin.tickets), account.clock.now())
@@ -229,7 +188,7 @@ class Registry:
     ) -> Key:
         token = token or f"pm_{secrets.token_hex(16)}"
         if token in self.keys:
-            raise ValueError(f"key {redact(token)} is already in use")
+            raise Conflict(f"The key {redact(token)} is already in use.")
         key = Key(token, account, user, frozenset(permissions), scenario)
         self.keys[token] = key
         return key

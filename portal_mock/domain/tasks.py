@@ -1,21 +1,22 @@
 """Queued actions and the task objects clients poll.
 
-A task never runs on a timer.  It records when it was accepted and when it is
-due (``resolve_at``), and its account settles it the first time anything
-looks at the account after that moment.  Status is therefore exact under a
-manual clock and a million pending tasks cost nothing but memory.
+A task records when it was accepted, when it is due (``resolve_at``) and,
+once it has resolved, how it ended.  When and how it resolves is the
+scheduler's business (``domain.scheduler``); a task holds no reference to
+its account or to the effect it will have.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
-from portal_mock.domain.errors import Rejected
 from portal_mock.domain.people import Person
 from portal_mock.domain.webhooks import masked_input
 
 OUTCOMES = ("success", "failure", "rejected")
+"""How a task can end; a task is ``pending`` until it does."""
+STATUSES = ("pending", *OUTCOMES)
 API_VERSION = "0.5.0"
 DEFAULT_FAILURE = "The task could not be completed."
 DEFAULT_REJECTION = "The task was rejected."
@@ -37,10 +38,6 @@ class TaskPlan:
     resource: dict[str, Any] | None = None
 
 
-Effect = Callable[[Any, "Task", float], "dict[str, Any] | None"]
-"""Run with the task's owner (its account), the task and the resolution time."""
-
-
 @dataclass(eq=False, slots=True)
 class Task:
     id: int
@@ -50,8 +47,6 @@ class Task:
     author: Person
     created_at: float
     plan: TaskPlan
-    effect: Effect | None = None
-    owner: Any = None
     target: int | None = None
     resolve_at: float | None = None
     status: str = "pending"
@@ -72,29 +67,17 @@ class Task:
     def path(self) -> str:
         return f"/v1/task/{self.uuid}"
 
-    def resolve(self, at: float, outcome: str | None = None, errors: dict[str, Any] | None = None) -> None:
-        """End the task once, running its effect on success.
+    def succeed(self, at: float, produced: dict[str, Any] | None) -> None:
+        """End with success; the resource is the plan's, if it scripts one,
+        or the reference the effect ``produced``."""
+        self.status, self.errors, self.resolved_at = "success", {}, at
+        self.resource = self.plan.resource or produced
 
-        ``outcome``/``errors`` override the plan (a test forcing a result).
-        An effect that raises ``Rejected`` turns success into ``rejected``;
-        failed and rejected tasks change nothing else.
-        """
-        if not self.pending:
-            return
-        outcome = outcome or self.plan.outcome
-        errors = errors if errors is not None else self.plan.errors
-        self.resolved_at = at
-        if outcome == "success":
-            try:
-                produced = self.effect(self.owner, self, at) if self.effect else None
-            except Rejected as why:
-                self.status, self.errors = "rejected", {"message": str(why)}
-                return
-            self.status, self.errors = "success", {}
-            self.resource = self.plan.resource or produced
-            return
+    def end(self, at: float, outcome: str, errors: dict[str, Any] | None = None) -> None:
+        """End as ``failure`` or ``rejected``, with ``errors`` or the stock
+        sentence for the outcome."""
         default = DEFAULT_FAILURE if outcome == "failure" else DEFAULT_REJECTION
-        self.status = outcome
+        self.status, self.resolved_at = outcome, at
         self.errors = dict(errors) if errors else {"message": default}
 
     def to_dict(self, pending: bool = False) -> dict[str, Any]:

@@ -12,6 +12,9 @@ Deliveries run as asyncio tasks on the server's event loop, so a slow
 receiver never holds up a Portal request.  The control plane can wait for
 them (``drain``: a manual clock's advance returns only once what it
 resolved has been delivered) and read every attempt (``attempts``).
+Resolutions are heard by account id, and accounts are kept here by id
+only while they are current: an account never holds a closure over
+itself, so a reset one is freed.
 httpx is imported at the first delivery, not with the server: it costs a
 fifth of the start-up of a server that may never deliver anything.
 """
@@ -21,8 +24,9 @@ from __future__ import annotations
 import asyncio
 import ssl
 from collections import defaultdict, deque
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from portal_mock.domain.accounts import Account
@@ -80,6 +84,7 @@ def flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
     """Form fields for a nested value, as PHP's ``http_build_query`` writes
     them: ``resource[metadata][uri]=…``, lists indexed from 0, ``true`` as 1
     and ``false`` as 0, and ``null`` (and so empty objects) left out."""
+    items: Iterable[tuple[Any, Any]]
     if isinstance(value, dict):
         items = value.items()
     elif isinstance(value, list):
@@ -127,10 +132,10 @@ however long a server runs."""
 class Deliveries:
     """Every account's owed, running and attempted deliveries.
 
-    ``watch`` each account as it is created; from then on a resolved task
-    becomes deliveries, started at once when the resolution happens on the
-    event loop, or by the next ``drain`` when it happened elsewhere (a
-    test settling an account by hand).
+    ``watch`` each account as it is created (a reset account's replacement
+    too); from then on a resolved task becomes deliveries, started at once
+    when the resolution happens on the event loop, or by the next ``drain``
+    when it happened elsewhere (a test settling an account by hand).
     """
 
     def __init__(
@@ -143,27 +148,29 @@ class Deliveries:
         self._owed: dict[int, list[tuple[Account, Webhook, dict[str, Any]]]] = defaultdict(list)
         self._running: dict[int, set[asyncio.Task[None]]] = defaultdict(set)
         self._attempts: dict[int, deque[Attempt]] = defaultdict(lambda: deque(maxlen=KEPT_ATTEMPTS))
-        self._active: dict[int, Account] = {}
+        self._accounts: dict[int, Account] = {}
+        self._active: set[int] = set()
         self._ticker: asyncio.Task[None] | None = None
         self._ssl: ssl.SSLContext | None = None
 
     def watch(self, account: Account) -> None:
         """Deliver ``account``'s resolved tasks to its webhooks."""
-        account.listeners.append(lambda task: self._resolved(account, task))
+        self._accounts[account.id] = account
+        account.scheduler.listeners.append(self._resolved)
 
     def activate(self, account: Account) -> None:
         """Settle ``account`` on time from now on, so its tasks resolve (and
         its webhooks fire) at their due time even if no client polls.
         Call it on the event loop; every ``tick`` seconds the active accounts
         are settled, a no-op for accounts with nothing due."""
-        self._active[account.id] = account
+        self._active.add(account.id)
         if self._ticker is None or self._ticker.done():
             self._ticker = asyncio.get_running_loop().create_task(self._tick())
 
     async def drain(self, account: Account) -> None:
-        """Settle ``account`` and return once each delivery it owes has
-        finished: delivered, or given up after its last retry."""
-        account.settle()
+        """Return once each delivery ``account`` owes has finished:
+        delivered, or given up after its last retry.  Settle the account
+        first for the deliveries its due tasks owe."""
         self._start(account.id)
         while self._running[account.id]:
             await asyncio.gather(*list(self._running[account.id]))
@@ -171,16 +178,20 @@ class Deliveries:
     def forget(self, account: Account) -> None:
         """Drop what is owed to, recorded for and scheduled by ``account``
         (it is being reset); deliveries already in flight finish."""
+        self._accounts.pop(account.id, None)
         self._owed.pop(account.id, None)
         self._attempts.pop(account.id, None)
-        self._active.pop(account.id, None)
+        self._active.discard(account.id)
 
     def attempts(self, account: Account) -> list[Attempt]:
         """The delivery attempts for ``account``'s webhooks, oldest first
         (the last ``KEPT_ATTEMPTS``)."""
         return list(self._attempts[account.id])
 
-    def _resolved(self, account: Account, task: Task) -> None:
+    def _resolved(self, account_id: int, task: Task) -> None:
+        account = self._accounts.get(account_id)
+        if account is None:
+            return
         listening = account.webhooks.listening_to(task.action)
         if not listening:
             return
@@ -202,9 +213,11 @@ class Deliveries:
 
     async def _tick(self) -> None:
         while True:
-            for account in list(self._active.values()):
-                account.settle()
-                self._start(account.id)
+            for account_id in list(self._active):
+                account = self._accounts.get(account_id)
+                if account is not None:
+                    account.settle()
+                    self._start(account_id)
             await asyncio.sleep(self.tick)
 
     async def _deliver(self, account: Account, webhook: Webhook, body: dict[str, Any]) -> None:
@@ -212,8 +225,8 @@ class Deliveries:
         are sent to: a mock in a test run never reaches off the machine; the
         refusal is recorded as an attempt so the test can see why."""
         if not self.remote and not is_loopback(urlsplit(webhook.url).hostname or ""):
-            error = "not sent: the host is not loopback and remote deliveries are off (serve --remote-webhooks turns them on)"
-            self._attempts[account.id].append(Attempt(webhook.id, body["uuid"], body["action"], 1, webhook.url, account.clock.now(), None, error))
+            refusal = "not sent: the host is not loopback and remote deliveries are off (serve --remote-webhooks turns them on)"
+            self._attempts[account.id].append(Attempt(webhook.id, body["uuid"], body["action"], 1, webhook.url, account.clock.now(), None, refusal))
             return
         import httpx
 

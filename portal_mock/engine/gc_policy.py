@@ -7,7 +7,10 @@ of milliseconds (bench/RESULTS.md, "Garbage collection").  Freezing what
 survives a full collection moves it to the permanent generation: later
 collections only look at what is new.  Objects are still freed by reference
 counting; only a reference cycle among frozen objects would outlive its
-use, and the store holds none.
+use, so the store holds none: no task, scheduler or delivery listener
+points back at its account (``domain.scheduler``), and a reset account is
+freed the moment its keys are rebound (``tests/test_memory.py`` resets a
+thousand under this policy and sees their memory come back).
 """
 
 from __future__ import annotations

@@ -1,0 +1,70 @@
+"""What each queued action does to its account when its task succeeds.
+
+Effects are looked up by the task's action name at the moment it resolves,
+so a stored task holds no callable and no reference to its account: the
+account that resolves a task passes itself in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from portal_mock.domain.tasks import Task
+from portal_mock.domain.tickets import Tickets
+from portal_mock.domain.webhooks import Webhooks
+
+
+class Workspace(Protocol):
+    """What an effect acts on: the account whose task resolved."""
+
+    tickets: Tickets
+    webhooks: Webhooks
+
+    def client_reference(self) -> dict[str, Any]: ...
+
+
+def _target(task: Task) -> int:
+    """The addressed ticket; every action but ticket:add has one."""
+    if task.target is None:
+        raise ValueError(f"{task.action} task {task.uuid} addresses no ticket")
+    return task.target
+
+
+def _ticket_add(account: Workspace, task: Task, at: float) -> dict[str, Any]:
+    return account.tickets.add(task.input, task.author, at).to_reference()
+
+
+def _ticket_comment(account: Workspace, task: Task, at: float) -> dict[str, Any]:
+    return account.tickets.comment(_target(task), task.input["comment"], task.author, at).to_reference()
+
+
+def _ticket_close(account: Workspace, task: Task, at: float) -> dict[str, Any]:
+    return account.tickets.close(_target(task), at).to_reference()
+
+
+def _ticket_open(account: Workspace, task: Task, at: float) -> dict[str, Any]:
+    return account.tickets.reopen(_target(task), at).to_reference()
+
+
+def _ticket_claim(account: Workspace, task: Task, at: float) -> dict[str, Any]:
+    return account.tickets.claim(_target(task), at).to_reference()
+
+
+def _webhook_add(account: Workspace, task: Task, at: float) -> dict[str, Any]:
+    return account.webhooks.add(task.input, account.client_reference()).to_reference()
+
+
+Effect = Callable[[Workspace, Task, float], dict[str, Any]]
+"""Run with the resolving account, the task and the resolution time; the
+reference it returns is the task's ``resource``.  Raises ``Rejected`` when
+the action cannot apply to the state it finds."""
+
+EFFECTS: dict[str, Effect] = {
+    "ticket:add": _ticket_add,
+    "ticket:comment": _ticket_comment,
+    "ticket:close": _ticket_close,
+    "ticket:open": _ticket_open,
+    "ticket:claim": _ticket_claim,
+    "webhook:add": _webhook_add,
+}
