@@ -6,11 +6,10 @@ import time
 
 import httpx
 import pytest
-from conftest import TICKET
+from helpers import TICKET
 
 from portal_mock import Control, ControlAPIError, Settings, create_app
 from portal_mock.domain.clock import ClockSpec
-from portal_mock.http import control as control_api
 from portal_mock.http.server import LiveServer
 
 
@@ -77,22 +76,6 @@ def test_one_key_bound_to_a_scenario_leaves_the_server_and_other_keys(control, l
         assert a.post("/v1/ticket", json=TICKET).status_code == 401
         assert b.post("/v1/ticket", json=TICKET).status_code == 202
     assert control.health()["scenario"] == "default"
-
-
-def test_in_process_minting_answers_as_the_endpoint_does(live):
-    state = live.app.state.mock
-    minted = control_api.mint(state, {"label": "in-process", "clock": "manual", "scenario": "flaky"})
-    assert minted["label"] == "in-process" and minted["scenario"] == "flaky" and minted["clock"]["kind"] == "manual"
-    assert state.registry.lookup(minted["key"]).account.id == minted["account"]
-    with pytest.raises(control_api.ControlError) as invalid:
-        control_api.mint(state, {"clock": "sundial"})
-    assert invalid.value.status == 422 and "clock" in invalid.value.body["errors"]
-    with pytest.raises(control_api.ControlError) as unknown:
-        control_api.mint(state, {"scenario": "nope"})
-    assert unknown.value.status == 404
-    with pytest.raises(control_api.ControlError) as taken:
-        control_api.mint(state, {"label": "in-process"})
-    assert taken.value.status == 409
 
 
 def test_tickets_are_read_without_a_portal_request(control, live):

@@ -9,17 +9,19 @@ action's ``fields`` is ``getattr(item, field)``.
 Comparisons ignore case, as the vendor's MySQL collation does: ``filter``
 compares whole values, ``match`` looks for a substring.  Malformed input
 (an unknown field, sort field or direction, a page that is not an integer)
-is a 422 naming every bad parameter at once; a well-formed page or page size
-outside the collection is a 416.
+is ``Invalid``, naming every bad parameter at once; a well-formed page or
+page size outside the collection is ``OutOfRange``, carrying the total the
+client's ``Content-Range`` needs.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from portal_mock.http.wire import PortalError
+from portal_mock.domain.errors import Invalid, OutOfRange
 
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -29,7 +31,15 @@ _BRACKETED = re.compile(r"^(?P<kind>filter|match)\[(?P<field>[^\[\]]*)\]$")
 _INTEGER = re.compile(r"^-?[0-9]+$")
 _HUGE = 10**18
 
-T = TypeVar("T")
+
+class Listed(Protocol):
+    """A listed item: ordered by ``id`` when its sort field ties."""
+
+    @property
+    def id(self) -> int: ...
+
+
+T = TypeVar("T", bound=Listed)
 
 
 @dataclass(frozen=True)
@@ -62,7 +72,7 @@ class Page:
 
 
 def parse(params: Iterable[tuple[str, str]], fields: Sequence[str]) -> Query:
-    """Read the list parameters, or raise a 422 naming every malformed one.
+    """Read the list parameters, or raise ``Invalid`` naming every malformed one.
 
     Parameters the Portal does not define are ignored, as unknown body
     fields are; an empty value counts as absent, as an empty form field
@@ -96,7 +106,7 @@ def parse(params: Iterable[tuple[str, str]], fields: Sequence[str]) -> Query:
         else:
             errors[name] = ["Must be an integer."]
     if errors:
-        raise PortalError(422, None, errors)
+        raise Invalid(errors)
     return Query(filters, matches, sort_by, order == "DESC", numbers["page"], numbers["pageSize"])
 
 
@@ -117,7 +127,8 @@ def _sort_key(value: Any) -> tuple[int, Any]:
 
 
 def select(items: Iterable[T], query: Query) -> Page:
-    """The page ``query`` asks for, or a 416 when it lies outside the list.
+    """The page ``query`` asks for, or ``OutOfRange`` when it lies outside
+    the list.
 
     Ties in the sort field are ordered by id (in the same direction), so
     pages never overlap or skip.  A page size outside 1..``MAX_PAGE_SIZE``,
@@ -133,11 +144,10 @@ def select(items: Iterable[T], query: Query) -> Page:
     chosen.sort(key=lambda item: item.id, reverse=query.descending)
     chosen.sort(key=lambda item: _sort_key(getattr(item, query.sort_by)), reverse=query.descending)
     total = len(chosen)
-    range_header = {"Content-Range": f"items */{total}"}
     if not 1 <= query.page_size <= MAX_PAGE_SIZE:
-        raise PortalError(416, f"pageSize must be from 1 to {MAX_PAGE_SIZE}.", headers=range_header)
+        raise OutOfRange(f"pageSize must be from 1 to {MAX_PAGE_SIZE}.", total)
     last_page = max(1, -(-total // query.page_size))
     if not 1 <= query.page <= last_page:
-        raise PortalError(416, f"page must be from 1 to {last_page}.", headers=range_header)
+        raise OutOfRange(f"page must be from 1 to {last_page}.", total)
     start = (query.page - 1) * query.page_size
     return Page(chosen[start : start + query.page_size], start + 1, total)

@@ -1,24 +1,33 @@
-"""Everything one running mock knows, in one object owned by the app.
+"""Everything one running mock knows, in one object owned by the app, and
+every operation on it that the control plane and the test fixture make.
 
 No module keeps global mutable state: two apps in one process (two pytest
-sessions, a test building its own app) share nothing.
+sessions, a test building its own app) share nothing.  Each operation here
+settles what it looks at once, raises the typed problems of
+``domain.errors`` (the HTTP edge turns them into statuses), and is the only
+way in for its job: ``http.control`` parses a request, calls one of them
+and renders the answer; the in-process fixture calls them directly.
+Operations that resolve tasks are coroutines: they return once the
+webhooks those resolutions owe have been delivered.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Mapping
+from typing import Any
 
 from portal_mock.domain.accounts import ALL_PERMISSIONS, Account, Key, Registry
-from portal_mock.domain.clock import ClockSpec
+from portal_mock.domain.clock import ClockSpec, ManualClock, parse_clock
+from portal_mock.domain.errors import BadRequest, Conflict, Invalid, NotFound, UnknownName
 from portal_mock.domain.people import Person
 from portal_mock.domain.redaction import redact
-from portal_mock.domain.tasks import TaskPlan
-from portal_mock.engine.delivery import DEFAULT_RETRY_DELAYS, Deliveries
+from portal_mock.domain.tasks import Task, TaskPlan
+from portal_mock.domain.tickets import Ticket
+from portal_mock.engine.delivery import DEFAULT_RETRY_DELAYS, Attempt, Deliveries
 from portal_mock.engine.journal import Journal
-from portal_mock.http.wire import PortalError
 from portal_mock.scenarios.library import DEFAULT, Catalog, load_catalog
 from portal_mock.scenarios.rules import (
     Decision,
@@ -52,7 +61,7 @@ class Settings:
 
 def parse_prefer(value: str) -> dict[str, str]:
     """``Prefer: code=422, scenario=flaky`` → ``{"code": "422", "scenario": "flaky"}``."""
-    found = {}
+    found: dict[str, str] = {}
     for part in value.replace(";", ",").split(","):
         name, _, setting = part.strip().partition("=")
         if setting:
@@ -73,7 +82,8 @@ class MockState:
         self.deliveries = Deliveries(retry_delays=settings.webhook_retry_delays, remote=settings.remote_webhooks)
         self.registry.on_new_account.append(self.deliveries.watch)
         self.main_account: Account = self.registry.create_account("main")
-        for token in settings.keys or [None]:
+        tokens: list[str | None] = [*settings.keys] or [None]
+        for token in tokens:
             self.registry.add_key(self.main_account, token)
         self.anonymous = RuleBook("anonymous")
         self._default_plan = TaskPlan(delay=settings.task_delay)
@@ -103,7 +113,7 @@ class MockState:
             self.registry.keys.pop(token, None)
         self._scenario_keys = declared
 
-    def _declare_key(self, scenario: Scenario, token: str, spec: Mapping) -> None:
+    def _declare_key(self, scenario: Scenario, token: str, spec: Mapping[str, Any]) -> None:
         label = spec.get("account") or scenario.name
         account = self.registry.account_by_label(label) or self.registry.create_account(label, seed=scenario.seed, tickets=scenario.tickets)
         user = Person.from_identity(account.fake.user_id(), spec["user"]) if spec.get("user") else None
@@ -121,11 +131,39 @@ class MockState:
             scenario=spec.get("scenario") or scenario.name,
         )
 
+    # Scenarios and keys
+
+    def scenario(self, name: str) -> Scenario:
+        """The scenario called ``name``, or ``UnknownName`` listing the known ones."""
+        found = self.catalog.get(name)
+        if found is None:
+            raise UnknownName("scenario", name, self.catalog.names)
+        return found
+
+    def set_active(self, name: str) -> None:
+        """Answer unbound keys (and requests without a key) as ``name`` says."""
+        self.active = self.scenario(name).name
+
+    def key_of(self, token: str) -> Key:
+        """The key ``token``, or ``NotFound`` naming it redacted."""
+        key = self.registry.lookup(token)
+        if key is None:
+            raise NotFound(f"No such key {redact(token)}.")
+        return key
+
+    def bind_scenario(self, token: str, name: str) -> Key:
+        """From now on answer ``token``'s requests as scenario ``name`` says,
+        as if it had been minted bound to it; other keys are unaffected."""
+        self.scenario(name)
+        key = self.key_of(token)
+        key.scenario = name
+        return key
+
     def mint_key(
         self,
         label: str | None = None,
         seed: int | str | None = None,
-        clock: ClockSpec | None = None,
+        clock: ClockSpec | str | None = None,
         scenario: str | None = None,
         permissions: Iterable[str] = ALL_PERMISSIONS,
         user: str | None = None,
@@ -134,34 +172,127 @@ class MockState:
         test, nothing to reset).  The account starts empty, or with the
         tickets ``scenario`` declares.  A ``label`` names the account and,
         with the server seed, fixes its data, so a test sees the same ids
-        whatever ran before it."""
+        whatever ran before it.  ``clock`` is a spec or its text
+        (``parse_clock``); without one the account gets the server's."""
+        permissions = tuple(permissions)
+        unknown = [p for p in permissions if p not in ALL_PERMISSIONS]
+        if unknown:
+            raise Invalid({"permissions": [f"Unknown permission {p!r}; known: {', '.join(ALL_PERMISSIONS)}." for p in unknown]})
+        try:
+            spec = parse_clock(clock) if isinstance(clock, str) else clock
+        except ValueError as error:
+            raise Invalid({"clock": [str(error)]}) from None
+        bound = self.scenario(scenario) if scenario is not None else None
         if label is not None and self.registry.account_by_label(label) is not None:
-            raise ValueError(f"an account labelled {label!r} exists already")
-        bound = self.catalog.get(scenario) if scenario else None
-        account = self.registry.create_account(label, clock=clock, seed=seed, tickets=bound.tickets if bound else ())
+            raise Conflict(f"An account labelled {label!r} exists already.")
+        account = self.registry.create_account(label, clock=spec, seed=seed, tickets=bound.tickets if bound else ())
         person = Person.from_identity(account.fake.user_id(), user) if user else None
         return self.registry.add_key(account, permissions=permissions, user=person, scenario=scenario)
+
+    # Starting over
 
     def reset(self) -> None:
         """Every account starts over (keys keep working), the journal empties
         and the active scenario is the one the server started with."""
         for account in list(self.registry.accounts.values()):
-            self.reset_account(account)
+            self._reset(account)
         self.journal.clear()
         self.anonymous = RuleBook("anonymous")
         self.active = self.settings.scenario if self.catalog.get(self.settings.scenario) else DEFAULT
 
-    def reset_account(self, account: Account) -> Account:
-        """One account starts over; its webhook deliveries are forgotten."""
+    def reset_account(self, token: str) -> Account:
+        """The account of ``token`` starts over; its keys keep working."""
+        return self._reset(self.key_of(token).account)
+
+    def _reset(self, account: Account) -> Account:
         self.deliveries.forget(account)
         return self.registry.reset_account(account)
 
-    async def settle(self, accounts: Iterable[Account]) -> None:
-        """Resolve what fell due in ``accounts`` now and deliver the webhooks
-        that fired, so a clock move's consequences are complete when the call
-        that moved it returns."""
+    # Clocks
+
+    async def advance(self, seconds: float, token: str | None = None) -> list[Account]:
+        """Move ``token``'s account's manual clock forward, or every manual
+        clock; return the accounts moved once what fell due is resolved and
+        delivered."""
+        moved = self._manual_clocks(token)
+        for _, clock in moved:
+            clock.advance(seconds)
+        return await self._settled(moved)
+
+    async def set_clock(self, time: float, token: str | None = None) -> list[Account]:
+        """Set manual clocks (as ``advance`` picks them) to the unix ``time``;
+        ``Conflict``, moving none, if that is behind any of them."""
+        moved = self._manual_clocks(token)
+        behind = [account.id for account, clock in moved if clock.now() > time]
+        if behind:
+            raise Conflict(f"A clock cannot be moved backwards: the time is before the clock of account(s) {behind}.")
+        for _, clock in moved:
+            clock.set(time)
+        return await self._settled(moved)
+
+    def _manual_clocks(self, token: str | None) -> list[tuple[Account, ManualClock]]:
+        if token is not None:
+            account = self.key_of(token).account
+            if not isinstance(account.clock, ManualClock):
+                raise Conflict(f"That key's clock is {account.clock.kind}; only a manual clock can be moved (mint the key with \"clock\": \"manual\").")
+            return [(account, account.clock)]
+        moved = [(a, a.clock) for a in self.registry.accounts.values() if isinstance(a.clock, ManualClock)]
+        if not moved:
+            raise Conflict("No clock is manual; start the server with --clock manual, or mint keys with \"clock\": \"manual\".")
+        return moved
+
+    async def _settled(self, moved: list[tuple[Account, ManualClock]]) -> list[Account]:
+        accounts = [account for account, _ in moved]
+        for account in accounts:
+            account.settle()
         for account in accounts:
             await self.deliveries.drain(account)
+        return accounts
+
+    # Tasks, tickets and deliveries
+
+    def accounts(self, token: str | None = None, account_id: int | None = None) -> list[Account]:
+        """Every account, or those ``token`` and ``account_id`` name."""
+        accounts = [self.key_of(token).account] if token is not None else list(self.registry.accounts.values())
+        return [a for a in accounts if account_id is None or a.id == account_id]
+
+    def tasks(self, token: str | None = None, account_id: int | None = None, status: str | None = None) -> list[tuple[Account, Task]]:
+        """The tasks of the accounts ``accounts`` picks, settled, with their
+        account; only those with ``status`` when given."""
+        found: list[tuple[Account, Task]] = []
+        for account in self.accounts(token, account_id):
+            account.settle()
+            found.extend((account, task) for task in account.tasks.values() if status is None or task.status == status)
+        return found
+
+    def tickets(self, token: str | None = None, account_id: int | None = None) -> list[tuple[Account, Ticket]]:
+        """The tickets of the accounts ``accounts`` picks, settled, with their
+        account.  Read without a Portal request, so nothing is journaled and
+        no scenario rule counts it."""
+        found: list[tuple[Account, Ticket]] = []
+        for account in self.accounts(token, account_id):
+            account.settle()
+            found.extend((account, ticket) for ticket in account.tickets.all())
+        return found
+
+    async def resolve_task(self, uuid: str, outcome: str = "success", errors: dict[str, Any] | None = None) -> tuple[Account, Task]:
+        """Resolve the task ``uuid`` now, as ``outcome`` with ``errors``;
+        ``Conflict`` if it has resolved already.  Returns once its webhook
+        deliveries are done."""
+        found = self.registry.find_task(uuid)
+        if found is None:
+            raise NotFound.of("task")
+        account, task = found
+        account.settle()
+        if not task.pending:
+            raise Conflict(f"The task already resolved ({task.status}).")
+        account.finish_now(task, outcome, errors)
+        await self.deliveries.drain(account)
+        return account, task
+
+    def deliveries_of(self, token: str) -> list[Attempt]:
+        """Every webhook delivery attempt of ``token``'s account, oldest first."""
+        return self.deliveries.attempts(self.key_of(token).account)
 
     def internal_error(self, key: str | None, text: str) -> None:
         """An exception escaped a handler while serving a request made with
@@ -171,15 +302,12 @@ class MockState:
         for listener in self.error_listeners:
             listener(key, text)
 
-    def set_active(self, name: str) -> None:
-        if self.catalog.get(name) is None:
-            raise KeyError(name)
-        self.active = name
-
     def _named(self, name: str, source: str) -> Scenario:
+        """The scenario a request's header names; a name that is none is a
+        bad request, not a missing object."""
         scenario = self.catalog.get(name)
         if scenario is None:
-            raise PortalError(400, f"Unknown scenario {name!r} in {source}; known: {', '.join(self.catalog.names)}.")
+            raise BadRequest(UnknownName("scenario", name, self.catalog.names, where=source).message)
         return scenario
 
     def decide(self, facts: RequestFacts, key: Key | None) -> Decision | None:
@@ -193,7 +321,7 @@ class MockState:
         if "code" in prefer:
             code = prefer["code"]
             if not code.isdigit() or not 200 <= int(code) <= 599:
-                raise PortalError(400, f"Prefer: code={code} is not a status code from 200 to 599.")
+                raise BadRequest(f"Prefer: code={code} is not a status code from 200 to 599.")
             return Decision(scenario="Prefer", rule=f"code={code}", respond=Respond(int(code)))
         if "scenario" in prefer:
             scenario = self._named(prefer["scenario"], "the Prefer header")

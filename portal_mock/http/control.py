@@ -12,18 +12,19 @@ from __future__ import annotations
 import hmac
 import re
 import time
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from portal_mock.domain.accounts import ALL_PERMISSIONS, Account, Key
-from portal_mock.domain.clock import ManualClock, parse_clock
-from portal_mock.domain.errors import Problem
+from portal_mock.domain.clock import CLOCK_PATTERN
+from portal_mock.domain.errors import Invalid, Problem
 from portal_mock.domain.redaction import redact
-from portal_mock.domain.tasks import OUTCOMES
+from portal_mock.domain.tasks import OUTCOMES, STATUSES
 from portal_mock.domain.validation import validate
 from portal_mock.engine.journal import verify
 from portal_mock.engine.state import MockState
@@ -34,7 +35,6 @@ from portal_mock.scenarios.rules import Match
 from portal_mock.scenarios.schema import match_schema
 
 PREFIX = "/__mock"
-CLOCK_PATTERN = r"^(real|manual|scaled:([1-9][0-9]*(\.[0-9]+)?|0?\.[0-9]*[1-9][0-9]*))$"
 
 _KEY = {"type": "string", "description": "an API key; the operation applies to its account"}
 _PATTERN = match_schema()
@@ -73,7 +73,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 "permissions": {"type": "array", "items": {"type": "string", "enum": list(ALL_PERMISSIONS)}},
                 "label": {"type": "string", "minLength": 1, "description": "names the account; seeds its data with the server seed"},
                 "seed": {"type": ["integer", "string"]},
-                "clock": {"type": "string", "pattern": CLOCK_PATTERN, "description": "real, manual or scaled:K (default: the server's)"},
+                "clock": {"type": "string", "pattern": CLOCK_PATTERN, "description": "real, manual or scaled:K, K a positive number (default: the server's)"},
                 "user": {"type": "string", "description": "<name> - <email>"},
             },
         },
@@ -96,7 +96,7 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation(
         "tasks", "GET", "/tasks", "Tasks, filtered by key, account or status",
-        query={"key": _STRING, "account": _INTEGER, "status": {"enum": ["pending", *OUTCOMES]}}, statuses=(200, 404, 422),
+        query={"key": _STRING, "account": _INTEGER, "status": {"enum": list(STATUSES)}}, statuses=(200, 404, 422),
     ),
     Operation(
         "tickets", "GET", "/tickets", "Tickets as ticket:show shows them, filtered by key or account",
@@ -127,8 +127,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("openapi_json", "GET", "/openapi.json", "This server's OpenAPI document"),
     Operation("openapi_yaml", "GET", "/openapi.yaml", "This server's OpenAPI document, as YAML", media_type="application/yaml"),
 )
-
-_MINT_KEY = next(op for op in OPERATIONS if op.name == "mint_key")
+BY_NAME = {operation.name: operation for operation in OPERATIONS}
 
 
 class ControlError(PortalError):
@@ -149,44 +148,29 @@ async def _input(request: Request, operation: Operation) -> dict[str, Any]:
         data = decode(await read_body(request), "application/json", operation.body)
     except PortalError as error:
         raise ControlError(error.status, error.body["message"]) from None
-    errors = _pattern_errors(data) if operation.body is _PATTERN else validate(operation.body, data)
+    return checked(operation, data)
+
+
+def checked(operation: Operation, data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` if it fits the operation's input schema, else ``Invalid``
+    naming every bad field.  The in-process fixture checks its minting
+    with it too, so it refuses what ``POST /keys`` refuses, in its words."""
+    errors = _pattern_errors(data) if operation.body is _PATTERN else validate(operation.body or {}, data)
     if errors:
-        raise ControlError(422, "The control request was invalid.", errors)
+        raise Invalid(errors, "The control request was invalid.")
     return data
 
 
 def _pattern_errors(data: dict[str, Any]) -> dict[str, list[str]]:
     """A verification pattern is a scenario ``match``: checked by the same
     JSON Schema that checks scenario files."""
-    import jsonschema
+    import jsonschema  # type: ignore[import-untyped]
 
     errors: dict[str, list[str]] = {}
     for error in jsonschema.Draft202012Validator(_PATTERN).iter_errors(data):
         field = ".".join(map(str, error.absolute_path)) or "pattern"
         errors.setdefault(field, []).append(error.message)
     return errors
-
-
-def _key_of(state: MockState, token: str) -> Key:
-    key = state.registry.lookup(token)
-    if key is None:
-        raise ControlError(404, f"No such key {redact(token)}.")
-    return key
-
-
-def _account_of(state: MockState, token: str) -> Account:
-    return _key_of(state, token).account
-
-
-def _accounts(request: Request, state: MockState) -> list[Account]:
-    """The accounts a listing covers: every one, or those its ``key`` and
-    ``account`` query parameters name."""
-    token = _param(request, "key")
-    account_id = _int_param(request, "account")
-    accounts = [_account_of(state, token)] if token is not None else list(state.registry.accounts.values())
-    if account_id is not None:
-        accounts = [a for a in accounts if a.id == account_id]
-    return accounts
 
 
 def _param(request: Request, name: str) -> str | None:
@@ -221,18 +205,8 @@ def _clock_view(account: Account) -> dict[str, Any]:
     return {"account": account.id, **account.clock.describe()}
 
 
-def _manual_clocks(state: MockState, data: dict[str, Any]) -> list[Account]:
-    """The accounts a clock operation moves: one key's, or every account
-    with a manual clock."""
-    if "key" in data:
-        accounts = [_account_of(state, data["key"])]
-        if not isinstance(accounts[0].clock, ManualClock):
-            raise ControlError(409, f"That key's clock is {accounts[0].clock.kind}; only a manual clock can be moved (mint the key with \"clock\": \"manual\").")
-        return accounts
-    accounts = [a for a in state.registry.accounts.values() if isinstance(a.clock, ManualClock)]
-    if not accounts:
-        raise ControlError(409, "No clock is manual; start the server with --clock manual, or mint keys with \"clock\": \"manual\".")
-    return accounts
+def _clocks(accounts: Iterable[Account]) -> dict[str, Any]:
+    return {"clocks": [_clock_view(a) for a in accounts]}
 
 
 async def health(request: Request, state: MockState, data: dict[str, Any]) -> Any:
@@ -249,51 +223,28 @@ async def scenarios(request: Request, state: MockState, data: dict[str, Any]) ->
 async def set_scenario(request: Request, state: MockState, data: dict[str, Any]) -> Any:
     """With a ``key``, only that key's requests follow the scenario (as if it
     had been minted bound to it); the server's active scenario stays."""
-    name = data["name"]
-    if state.catalog.get(name) is None:
-        raise ControlError(404, f"Unknown scenario {name!r}; known: {', '.join(state.catalog.names)}.")
     if "key" in data:
-        key = _key_of(state, data["key"])
-        key.scenario = name
-        return {"key": redact(key.token), "scenario": name}
-    state.set_active(name)
+        key = state.bind_scenario(data["key"], data["name"])
+        return {"key": redact(key.token), "scenario": key.scenario}
+    state.set_active(data["name"])
     return {"active": state.active}
 
 
-def mint(state: MockState, data: dict[str, Any]) -> dict[str, Any]:
-    """``POST /keys`` without the HTTP: the same checks, the same answer or
-    ``ControlError``.  The pytest plugin mints a key per test with it when
-    the server runs in the test process, where the HTTP round trip would
-    cost more than the minting."""
-    errors = validate(_MINT_KEY.body or {}, data)
-    if errors:
-        raise ControlError(422, "The control request was invalid.", errors)
-    return _minted(state, data)
-
-
 async def mint_key(request: Request, state: MockState, data: dict[str, Any]) -> Any:
-    return json_response(_minted(state, data), 201)
+    key = state.mint_key(
+        label=data.get("label"),
+        seed=data.get("seed"),
+        clock=data.get("clock"),
+        scenario=data.get("scenario"),
+        permissions=data.get("permissions", ALL_PERMISSIONS),
+        user=data.get("user"),
+    )
+    return json_response(minted(key), 201)
 
 
-def _minted(state: MockState, data: dict[str, Any]) -> dict[str, Any]:
-    scenario = data.get("scenario")
-    if scenario is not None and state.catalog.get(scenario) is None:
-        raise ControlError(404, f"Unknown scenario {scenario!r}; known: {', '.join(state.catalog.names)}.")
-    try:
-        clock = parse_clock(data["clock"]) if "clock" in data else None
-    except ValueError as error:
-        raise ControlError(422, "The control request was invalid.", {"clock": [str(error)]}) from None
-    try:
-        key = state.mint_key(
-            label=data.get("label"),
-            seed=data.get("seed"),
-            clock=clock,
-            scenario=scenario,
-            permissions=data.get("permissions", ALL_PERMISSIONS),
-            user=data.get("user"),
-        )
-    except ValueError as error:
-        raise ControlError(409, str(error)) from None
+def minted(key: Key) -> dict[str, Any]:
+    """The answer to ``POST /keys``: the one time a key leaves the server in
+    full.  The in-process fixture renders its keys with it too."""
     return {
         "key": key.token,
         "account": key.account.id,
@@ -307,8 +258,7 @@ def _minted(state: MockState, data: dict[str, Any]) -> dict[str, Any]:
 
 async def reset(request: Request, state: MockState, data: dict[str, Any]) -> Any:
     if "key" in data:
-        account = state.reset_account(_account_of(state, data["key"]))
-        return {"reset": "account", "account": account.id}
+        return {"reset": "account", "account": state.reset_account(data["key"]).id}
     state.reset()
     return {"reset": "everything"}
 
@@ -316,62 +266,33 @@ async def reset(request: Request, state: MockState, data: dict[str, Any]) -> Any
 async def clock(request: Request, state: MockState, data: dict[str, Any]) -> Any:
     token = _param(request, "key")
     if token is not None:
-        return _clock_view(_account_of(state, token))
-    return {"clocks": [_clock_view(a) for a in state.registry.accounts.values()], "server": state.settings.clock.kind}
+        return _clock_view(state.key_of(token).account)
+    return {**_clocks(state.accounts()), "server": state.settings.clock.kind}
 
 
 async def clock_advance(request: Request, state: MockState, data: dict[str, Any]) -> Any:
-    accounts = _manual_clocks(state, data)
-    for account in accounts:
-        account.clock.advance(float(data["seconds"]))
-    await state.settle(accounts)
-    return {"clocks": [_clock_view(a) for a in accounts]}
+    return _clocks(await state.advance(float(data["seconds"]), data.get("key")))
 
 
 async def clock_set(request: Request, state: MockState, data: dict[str, Any]) -> Any:
-    accounts = _manual_clocks(state, data)
-    behind = [a.id for a in accounts if a.clock.now() > data["time"]]
-    if behind:
-        raise ControlError(409, f"A clock cannot be moved backwards: the time is before the clock of account(s) {behind}.")
-    for account in accounts:
-        account.clock.set(float(data["time"]))
-    await state.settle(accounts)
-    return {"clocks": [_clock_view(a) for a in accounts]}
+    return _clocks(await state.set_clock(float(data["time"]), data.get("key")))
 
 
 async def tasks(request: Request, state: MockState, data: dict[str, Any]) -> Any:
     status = _param(request, "status")
-    if status is not None and status not in ("pending", *OUTCOMES):
-        raise ControlError(422, f"status must be pending, {', '.join(OUTCOMES)}; not {status!r}.")
-    found = []
-    for account in _accounts(request, state):
-        account.settle()
-        for task in account.tasks.values():
-            if status is None or task.status == status:
-                found.append({"account": account.id, **task.to_dict()})
-    return found
+    if status is not None and status not in STATUSES:
+        raise ControlError(422, f"status must be {', '.join(STATUSES)}; not {status!r}.")
+    found = state.tasks(_param(request, "key"), _int_param(request, "account"), status)
+    return [{"account": account.id, **task.to_dict()} for account, task in found]
 
 
 async def tickets(request: Request, state: MockState, data: dict[str, Any]) -> Any:
-    """Read without a Portal request, so a test's look at its tickets is not
-    journaled and advances no scenario rule (``every: 3`` would count it)."""
-    found = []
-    for account in _accounts(request, state):
-        account.settle()
-        found.extend({"account": account.id, **ticket.to_dict()} for ticket in account.tickets.all())
-    return found
+    found = state.tickets(_param(request, "key"), _int_param(request, "account"))
+    return [{"account": account.id, **ticket.to_dict()} for account, ticket in found]
 
 
 async def resolve_task(request: Request, state: MockState, data: dict[str, Any]) -> Any:
-    owner = state.registry.find_task(request.path_params["uuid"])
-    if owner is None:
-        raise ControlError(404, "No such task.")
-    account, task = owner
-    account.settle()
-    if not task.pending:
-        raise ControlError(409, f"The task already resolved ({task.status}).")
-    account.resolve_now(task, data.get("outcome", "success"), data.get("errors"))
-    await state.settle([account])
+    account, task = await state.resolve_task(request.path_params["uuid"], data.get("outcome", "success"), data.get("errors"))
     return {"account": account.id, **task.to_dict()}
 
 
@@ -413,7 +334,7 @@ async def deliveries(request: Request, state: MockState, data: dict[str, Any]) -
     token = _param(request, "key")
     if token is None:
         raise ControlError(422, "Name the account: ?key=<its API key>.")
-    return [attempt.to_dict() for attempt in state.deliveries.attempts(_account_of(state, token))]
+    return [attempt.to_dict() for attempt in state.deliveries_of(token)]
 
 
 async def openapi_json(request: Request, state: MockState, data: dict[str, Any]) -> Any:

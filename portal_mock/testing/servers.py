@@ -15,11 +15,17 @@ import asyncio
 import concurrent.futures
 import ssl
 import traceback
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
 from portal_mock.testing.control_client import Control, ControlAPIError, MintedKey
+
+if TYPE_CHECKING:
+    from portal_mock.engine.state import MockState
+
+T = TypeVar("T")
 
 
 class ServerUnavailable(RuntimeError):
@@ -77,36 +83,59 @@ class PortalServer(abc.ABC):
 
 class _InProcessControl(Control):
     """The control client of a server in this process: calls go through a
-    transport without a socket, and minting (once per test) skips HTTP too.
-    Both run on the server's loop, as socket requests do, so the state is
-    never touched from two threads at once."""
+    transport without a socket, and minting (once per test) skips HTTP too,
+    calling the state's own operation.  Both run on the server's loop, as
+    socket requests do, so the state is never touched from two threads at
+    once."""
 
-    def __init__(self, url: str, transport: httpx.BaseTransport, state: Any, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, url: str, transport: httpx.BaseTransport, state: MockState, loop: asyncio.AbstractEventLoop) -> None:
         super().__init__(url, transport=transport)
         self._state = state
         self._loop = loop
 
-    def _call(self, method: str, path: str, json: Any = None, params: dict[str, Any] | None = None) -> Any:
-        if method == "POST" and path == "/keys":
-            return self._on_loop(json or {})
-        return super()._call(method, path, json, params)
+    def mint_key(
+        self,
+        scenario: str | None = None,
+        permissions: Iterable[str] | None = None,
+        label: str | None = None,
+        seed: int | str | None = None,
+        clock: str | None = None,
+        user: str | None = None,
+    ) -> MintedKey:
+        """``MockState.mint_key`` behind the checks of ``POST /keys``: the
+        same answer and the same refusals."""
+        from portal_mock.domain.accounts import ALL_PERMISSIONS
+        from portal_mock.domain.errors import Invalid, Problem
+        from portal_mock.http.control import BY_NAME, checked, minted
+        from portal_mock.http.wire import problem_status
 
-    def _on_loop(self, body: dict[str, Any]) -> dict[str, Any]:
-        from portal_mock.http.control import ControlError, mint
+        body = self._given(scenario=scenario, label=label, seed=seed, clock=clock, user=user)
+        if permissions is not None:
+            body["permissions"] = list(permissions)
 
-        answer: concurrent.futures.Future[dict[str, Any]] = concurrent.futures.Future()
+        def mint() -> dict[str, Any]:
+            checked(BY_NAME["mint_key"], body)
+            granted = ALL_PERMISSIONS if permissions is None else permissions
+            return minted(self._state.mint_key(label=label, seed=seed, clock=clock, scenario=scenario, permissions=granted, user=user))
+
+        try:
+            return MintedKey(**self._on_loop(mint))
+        except Problem as problem:
+            errors = problem.errors if isinstance(problem, Invalid) else None
+            raise ControlAPIError(problem_status(problem), problem.message, errors) from None
+
+    def _on_loop(self, work: Callable[[], T]) -> T:
+        """``work()`` run on the server's loop; its result or its exception."""
+        answer: concurrent.futures.Future[T] = concurrent.futures.Future()
 
         def run() -> None:
             try:
-                answer.set_result(mint(self._state, body))
+                answer.set_result(work())
             except BaseException as error:  # handed to the waiting thread
                 answer.set_exception(error)
 
         self._loop.call_soon_threadsafe(run)
-        try:
-            return answer.result()
-        except ControlError as error:
-            raise ControlAPIError(error.status, error.body["message"], error.body.get("errors")) from None
+        return answer.result()
 
 
 class _Reporting:
