@@ -14,15 +14,19 @@ import math
 import re
 import time
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class Clock(Protocol):
-    """What the domain needs from a clock: the current time in unix seconds."""
+    """What every clock offers: the current time in unix seconds, and a
+    description for the control API.  Only a ``ManualClock`` can be moved;
+    code that moves one checks for that type."""
 
     kind: str
 
     def now(self) -> float: ...
+
+    def describe(self) -> dict[str, Any]: ...
 
 
 class RealClock:
@@ -33,7 +37,7 @@ class RealClock:
     def now(self) -> float:
         return time.time()
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         return {"kind": self.kind, "now": self.now()}
 
 
@@ -64,7 +68,7 @@ class ManualClock:
         self._now = timestamp
         return self._now
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         return {"kind": self.kind, "now": self._now}
 
 
@@ -82,7 +86,7 @@ class ScaledClock:
     def now(self) -> float:
         return self._origin + (time.time() - self._origin) * self.factor
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         return {"kind": self.kind, "factor": self.factor, "now": self.now()}
 
 
@@ -93,7 +97,7 @@ class ClockSpec:
     kind: str
     factor: float = 1.0
 
-    def make(self) -> RealClock | ManualClock | ScaledClock:
+    def make(self) -> Clock:
         if self.kind == "manual":
             return ManualClock()
         if self.kind == "scaled":
@@ -104,20 +108,28 @@ class ClockSpec:
         return f"scaled:{self.factor:g}" if self.kind == "scaled" else self.kind
 
 
+CLOCK_PATTERN = (
+    r"^(?:real|manual|scaled:0*(?:[1-9][0-9]{0,99}(?:\.[0-9]*)?|\.0{0,99}[1-9][0-9]*)(?:[eE][+-]?[0-9]{1,2})?)$"
+)
+"""The grammar of clocks, written once: ``real``, ``manual`` or
+``scaled:K`` with K a decimal or scientific number (``10``, ``0.5``,
+``1e3``) with a non-zero digit among its first hundred and an exponent of
+at most two digits, so every K it admits is positive and finite.  ``parse_clock`` reads with
+it, and the control API's schema (hence its OpenAPI document) states it."""
+
+_CLOCK = re.compile(CLOCK_PATTERN)
+
+
 def parse_clock(text: str) -> ClockSpec:
-    """Parse ``real``, ``manual`` or ``scaled:K`` (K a positive number)."""
+    """Parse a clock in ``CLOCK_PATTERN``'s grammar: ``serve --clock``, the
+    control API and the ``portal_clock`` marker all call this.
+    ``ValueError`` says what a good one looks like."""
+    if _CLOCK.fullmatch(text) is None:
+        if text.startswith("scaled"):
+            raise ValueError(f"scaled clock needs a positive factor, as in scaled:10 (got {text!r})")
+        raise ValueError(f"unknown clock {text!r}: use real, manual or scaled:K")
     kind, _, factor = text.partition(":")
-    if kind in ("real", "manual") and not factor:
-        return ClockSpec(kind)
-    if kind == "scaled":
-        try:
-            value = float(factor)
-        except ValueError:
-            value = 0.0
-        if value > 0 and value != float("inf"):
-            return ClockSpec("scaled", value)
-        raise ValueError(f"scaled clock needs a positive factor, as in scaled:10 (got {text!r})")
-    raise ValueError(f"unknown clock {text!r}: use real, manual or scaled:K")
+    return ClockSpec(kind, float(factor)) if factor else ClockSpec(kind)
 
 
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}

@@ -101,7 +101,7 @@ class FakeData:
         return self.person()[0]
 
     def sentence(self) -> str:
-        return self._faker().sentence(nb_words=8)
+        return str(self._faker().sentence(nb_words=8))
 
     def paragraph(self) -> str:
-        return self._faker().paragraph(nb_sentences=3)
+        return str(self._faker().paragraph(nb_sentences=3))

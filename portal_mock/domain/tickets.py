@@ -286,7 +286,7 @@ class Tickets:
         where it means no category.  Raises ``ValueError`` naming each bad partial and
         field.
         """
-        problems = []
+        problems: list[str] = []
         wanted_ids: set[int] = set()
         for number, partial in enumerate(partials, start=1):
             errors = validate(SEED_TICKET, _as_validated(partial)) if isinstance(partial, dict) else {"ticket": ["Must be an object."]}

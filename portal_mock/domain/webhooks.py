@@ -49,7 +49,7 @@ def url_problem(url: str) -> str | None:
     try:
         parts = urlsplit(url)
         host = parts.hostname
-        parts.port  # raises ValueError for a port outside 0-65535
+        _ = parts.port  # raises ValueError for a port outside 0-65535
     except ValueError:
         return "Must be a valid URL."
     if parts.scheme not in ("http", "https") or not host:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -31,6 +32,9 @@ from portal_mock.scenarios.rules import (
     TaskScript,
 )
 from portal_mock.scenarios.schema import scenario_schema
+
+NodePath = tuple[Any, ...]
+"""Where a value sits in a scenario document: the keys and indexes leading to it."""
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_DEPTH = 24
@@ -54,8 +58,8 @@ class _Marks:
     """Where each value (and each mapping key) of the document starts."""
 
     def __init__(self) -> None:
-        self.values: dict[tuple, Mark] = {}
-        self.keys: dict[tuple, Mark] = {}
+        self.values: dict[NodePath, Mark] = {}
+        self.keys: dict[NodePath, Mark] = {}
 
     def at(self, path: Iterable[Any], key: bool = False) -> Mark:
         path = tuple(path)
@@ -76,7 +80,7 @@ def _survey(root: yaml.Node, marks: _Marks, problems: list[tuple[Mark, str]]) ->
     every time they are used) or with a key given twice."""
     budget = [MAX_NODES]
 
-    def walk(node: yaml.Node, path: tuple, depth: int) -> None:
+    def walk(node: yaml.Node, path: NodePath, depth: int) -> None:
         budget[0] -= 1
         if budget[0] < 0:
             raise _TooLarge()
@@ -110,12 +114,12 @@ class _TooDeep(Exception):
 
 @lru_cache(maxsize=1)
 def _validator() -> Any:
-    import jsonschema
+    import jsonschema  # type: ignore[import-untyped]
 
     return jsonschema.Draft202012Validator(scenario_schema())
 
 
-def _schema_message(error: Any) -> tuple[tuple, bool, str]:
+def _schema_message(error: Any) -> tuple[NodePath, bool, str]:
     """(path, points at a key?, message) for one JSON Schema error, worded
     for a scenario author rather than a schema author."""
     path = tuple(error.absolute_path)
@@ -127,7 +131,7 @@ def _schema_message(error: Any) -> tuple[tuple, bool, str]:
     if error.validator == "required":
         return path, False, error.message.replace("is a required property", "is required here")
     if error.validator in ("anyOf", "oneOf") and error.context:
-        import jsonschema.exceptions
+        import jsonschema.exceptions  # type: ignore[import-untyped]
 
         best = jsonschema.exceptions.best_match(error.context)
         return _schema_message(best)
@@ -139,20 +143,20 @@ def _schema_message(error: Any) -> tuple[tuple, bool, str]:
     return path, False, f"{name}: {error.message}"
 
 
-def _semantic(data: dict[str, Any], skip: set[int]) -> tuple[Scenario | None, list[tuple[tuple, bool, str]]]:
+def _semantic(data: dict[str, Any], skip: set[int]) -> tuple[Scenario | None, list[tuple[NodePath, bool, str]]]:
     """Build the scenario, collecting what the schema cannot say.  Rules in
     ``skip`` already failed the schema and are not looked at again."""
-    found: list[tuple[tuple, bool, str]] = []
+    found: list[tuple[NodePath, bool, str]] = []
     rules: list[Rule] = []
 
-    def duration(path: tuple, value: Any) -> float:
+    def duration(path: NodePath, value: Any) -> float:
         try:
             return parse_duration(value)
         except ValueError as error:
             found.append((path, False, str(error)))
             return 0.0
 
-    def delay(path: tuple, spec: Any) -> Delay | None:
+    def delay(path: NodePath, spec: Any) -> Delay | None:
         try:
             return Delay.parse(spec)
         except (ValueError, KeyError, TypeError) as error:
@@ -296,6 +300,7 @@ def parse_scenario(text: str, path: str = "<scenario>", schema: bool = True) -> 
     problems.sort(key=lambda p: (p.line, p.column))
     if problems:
         return None, problems
+    assert scenario is not None, "_semantic builds the scenario whenever it finds no problem"
     scenario.origin = path
     return scenario, []
 

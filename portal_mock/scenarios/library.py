@@ -7,9 +7,9 @@ file is reported and the last good set keeps serving.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from portal_mock.domain.redaction import redact
 from portal_mock.scenarios.files import Problem, read_scenario
@@ -118,7 +118,7 @@ def load_catalog(user_dirs: Iterable[Path | str] = ()) -> Catalog:
     return Catalog(scenarios, notices, dirs)
 
 
-def fingerprint(dirs: Iterable[Path]) -> tuple:
+def fingerprint(dirs: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
     """What changes when a user edits, adds or removes a scenario file."""
     marks = []
     for directory in dirs:

@@ -18,9 +18,10 @@ import math
 import random
 import re
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import parse_qsl
 
 from portal_mock.domain.clock import parse_duration
@@ -58,7 +59,7 @@ class Matcher:
     value: Any
 
     @classmethod
-    def parse(cls, spec: Any) -> "Matcher":
+    def parse(cls, spec: Any) -> Matcher:
         if isinstance(spec, dict):
             (kind, value), = spec.items()
             if kind == "regex":
@@ -125,7 +126,7 @@ class Match:
         self._path = _compile_path(self.path) if self.path else None
 
     @classmethod
-    def parse(cls, spec: Mapping[str, Any]) -> "Match":
+    def parse(cls, spec: Mapping[str, Any]) -> Match:
         def names(value: Any) -> frozenset[str] | None:
             if value is None:
                 return None
@@ -178,7 +179,7 @@ class Delay:
     b: float = 0.0
 
     @classmethod
-    def parse(cls, spec: Any) -> "Delay":
+    def parse(cls, spec: Any) -> Delay:
         if spec == "never":
             return cls("never")
         if isinstance(spec, dict) and "min" in spec:
@@ -271,7 +272,7 @@ class Decision:
 class _Counter:
     matched: int = 0
     applied: int = 0
-    window: deque = field(default_factory=deque)
+    window: deque[float] = field(default_factory=deque)
 
 
 class RuleBook:
@@ -290,7 +291,7 @@ class RuleBook:
             found = self._counters[(scenario, rule)] = _Counter()
         return found
 
-    def rng(self, scenario: "Scenario") -> random.Random:
+    def rng(self, scenario: Scenario) -> random.Random:
         found = self._rngs.get(scenario.name)
         if found is None:
             found = self._rngs[scenario.name] = random.Random(f"{scenario.seed}:{self.seed}:{scenario.name}")

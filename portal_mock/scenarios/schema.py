@@ -1,7 +1,8 @@
 """The JSON Schema of scenario files.
 
 Built here from the action table so a new endpoint is a valid ``match``
-target the moment it exists; ``portal_mock/scenarios/scenario.schema.json`` is this
+target the moment it exists, and from the one definition of each other
+vocabulary (permissions, task outcomes, faults); ``portal_mock/scenarios/scenario.schema.json`` is this
 schema written out for editors (a test keeps the two identical, and
 ``portal-mock schema`` prints it).  Durations are accepted here as any number
 or string and checked by ``durations.parse_duration``, whose message says
@@ -13,7 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from portal_mock.catalog.actions import ACTIONS
+from portal_mock.domain.accounts import ALL_PERMISSIONS
+from portal_mock.domain.tasks import OUTCOMES
 from portal_mock.domain.tickets import SEED_TICKET
+from portal_mock.scenarios.rules import FAULTS
 
 SCHEMA_ID = "https://portal-mock.invalid/scenario.schema.json"
 
@@ -96,7 +100,7 @@ def scenario_schema() -> dict[str, Any]:
         "properties": {
             "after": delay,
             "after_polls": {"type": "integer", "minimum": 1},
-            "outcome": {"enum": ["success", "failure", "rejected"]},
+            "outcome": {"enum": list(OUTCOMES)},
             "errors": {"type": "object"},
             "resource": {"type": ["object", "null"]},
         },
@@ -114,7 +118,7 @@ def scenario_schema() -> dict[str, Any]:
     }
     fault = {
         "anyOf": [
-            {"enum": ["connection_reset", "empty_response", "malformed_json", "slow_body"]},
+            {"enum": list(FAULTS)},
             {
                 "type": "object",
                 "additionalProperties": False,
@@ -149,7 +153,7 @@ def scenario_schema() -> dict[str, Any]:
         "properties": {
             "user": {"type": "string", "description": "<name> - <email>"},
             "account": {"type": "string", "description": "keys naming the same account share its tickets and tasks"},
-            "permissions": {"type": "array", "items": {"enum": ["ticket view", "ticket edit", "account view", "account edit"]}},
+            "permissions": {"type": "array", "items": {"enum": list(ALL_PERMISSIONS)}},
             "scenario": {"type": "string"},
         },
     }
@@ -165,7 +169,11 @@ def scenario_schema() -> dict[str, Any]:
             "description": {"type": "string"},
             "seed": {"type": ["integer", "string"]},
             "keys": {"type": "object", "additionalProperties": key},
-            "tickets": {"type": "array", "items": SEED_TICKET, "description": "tickets every account using this scenario starts with; Faker fills what is left out"},
+            "tickets": {
+                "type": "array",
+                "items": SEED_TICKET,
+                "description": "tickets every account using this scenario starts with; Faker fills what is left out",
+            },
             "rules": {"type": "array", "items": rule},
         },
     }

@@ -7,8 +7,9 @@ HTTP call, so what a test does through it a shell script can do with curl.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import httpx
 
@@ -47,7 +48,7 @@ class Control:
     def close(self) -> None:
         self._http.close()
 
-    def __enter__(self) -> "Control":
+    def __enter__(self) -> Control:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -64,15 +65,25 @@ class Control:
             raise ControlAPIError(response.status_code, payload.get("message", ""), payload.get("errors"))
         return payload
 
+    def _object(self, method: str, path: str, json: Any = None, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A call whose answer is a JSON object."""
+        answer: dict[str, Any] = self._call(method, path, json, params)
+        return answer
+
+    def _list(self, method: str, path: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """A call whose answer is a JSON list of objects."""
+        answer: list[dict[str, Any]] = self._call(method, path, params=params)
+        return answer
+
     @staticmethod
     def _given(**fields: Any) -> dict[str, Any]:
         return {k: v for k, v in fields.items() if v is not None}
 
     def health(self) -> dict[str, Any]:
-        return self._call("GET", "/health")
+        return self._object("GET", "/health")
 
     def scenarios(self) -> list[dict[str, Any]]:
-        return self._call("GET", "/scenarios")
+        return self._list("GET", "/scenarios")
 
     def set_scenario(self, name: str, key: str | None = None) -> None:
         """Set the server's active scenario; with ``key``, bind only that key
@@ -98,33 +109,33 @@ class Control:
         self._call("POST", "/reset", self._given(key=key))
 
     def clock(self, key: str | None = None) -> dict[str, Any]:
-        return self._call("GET", "/clock", params={"key": key})
+        return self._object("GET", "/clock", params={"key": key})
 
     def advance(self, seconds: float, key: str | None = None) -> dict[str, Any]:
         """Move manual clocks forward; what falls due is resolved (and its
         webhooks delivered) before this returns."""
-        return self._call("POST", "/clock/advance", self._given(seconds=seconds, key=key))
+        return self._object("POST", "/clock/advance", self._given(seconds=seconds, key=key))
 
     def set_clock(self, time: float, key: str | None = None) -> dict[str, Any]:
-        return self._call("POST", "/clock/set", self._given(time=time, key=key))
+        return self._object("POST", "/clock/set", self._given(time=time, key=key))
 
     def tasks(self, key: str | None = None, account: int | None = None, status: str | None = None) -> list[dict[str, Any]]:
-        return self._call("GET", "/tasks", params={"key": key, "account": account, "status": status})
+        return self._list("GET", "/tasks", params={"key": key, "account": account, "status": status})
 
     def tickets(self, key: str | None = None, account: int | None = None) -> list[dict[str, Any]]:
         """Tickets as ticket:show shows them (plus ``account``), read without
         a Portal request: nothing is journaled, no scenario rule counts it."""
-        return self._call("GET", "/tickets", params={"key": key, "account": account})
+        return self._list("GET", "/tickets", params={"key": key, "account": account})
 
     def resolve(self, task: str, outcome: str = "success", errors: dict[str, Any] | None = None) -> dict[str, Any]:
         """Finish a task now.  ``task`` is its UUID or its ``/v1/task/…`` path."""
         uuid = task.rstrip("/").rsplit("/", 1)[-1]
-        return self._call("POST", f"/tasks/{uuid}/resolve", self._given(outcome=outcome, errors=errors))
+        return self._object("POST", f"/tasks/{uuid}/resolve", self._given(outcome=outcome, errors=errors))
 
     def requests(self, **filters: Any) -> dict[str, Any]:
         """The journal: ``action``, ``key``, ``account``, ``status``, ``path``,
         ``since``, ``until``, ``limit`` filter it."""
-        return self._call("GET", "/requests", params=filters)
+        return self._object("GET", "/requests", params=filters)
 
     def clear_requests(self) -> None:
         self._call("DELETE", "/requests")
@@ -133,11 +144,11 @@ class Control:
         """How many journal entries match ``pattern`` (scenario ``match``
         keys, plus ``status``), with the nearest misses.  ``only_key`` looks
         at that key's requests alone, so the misses are its own too."""
-        return self._call("POST", "/requests/count", pattern, params={"key": only_key})
+        return self._object("POST", "/requests/count", pattern, params={"key": only_key})
 
     def deliveries(self, key: str) -> list[dict[str, Any]]:
         """Every webhook delivery attempt of ``key``'s account, oldest first."""
-        return self._call("GET", "/deliveries", params={"key": key})
+        return self._list("GET", "/deliveries", params={"key": key})
 
     def openapi(self) -> dict[str, Any]:
-        return self._call("GET", "/openapi.json")
+        return self._object("GET", "/openapi.json")

@@ -103,18 +103,29 @@ def portal_mock_server(pytestconfig: pytest.Config) -> "PortalServer":
 
 
 def _clock(node: pytest.Item) -> str:
+    """The marker's clock as ``parse_clock`` text, checked by that one
+    grammar before the test starts: ``portal_clock('scaled', 100)`` is
+    ``scaled:100``."""
+    from portal_mock.domain.clock import parse_clock
+
     marker = node.get_closest_marker("portal_clock")
     if marker is None:
         return "manual"
     args = list(marker.args)
     if "factor" in marker.kwargs:
         args.append(marker.kwargs["factor"])
-    if len(args) == 1 and isinstance(args[0], str) and args[0] in ("manual", "real"):
-        return args[0]
-    if len(args) == 1 and isinstance(args[0], str) and args[0].startswith("scaled:"):
-        return args[0]
-    if len(args) == 2 and args[0] == "scaled" and isinstance(args[1], (int, float)) and not isinstance(args[1], bool) and args[1] > 0:
-        return f"scaled:{args[1]:g}"
+    text = None
+    if len(args) == 1 and isinstance(args[0], str):
+        text = args[0]
+    elif len(args) == 2 and args[0] == "scaled" and isinstance(args[1], (int, float)) and not isinstance(args[1], bool):
+        text = f"scaled:{args[1]!r}"
+    if text is not None:
+        try:
+            parse_clock(text)
+        except ValueError:
+            pass
+        else:
+            return text
     pytest.fail(f"portal_clock takes 'manual', 'real' or 'scaled' with a factor above 0, as in portal_clock('scaled', 100); got {marker}", pytrace=False)
 
 
