@@ -27,7 +27,7 @@ class Person:
         return reference(self.id, self.identity, "user", f"/v1/user/{self.id}")
 
     @classmethod
-    def from_identity(cls, id: int, identity: str) -> "Person":
+    def from_identity(cls, id: int, identity: str) -> Person:
         """Parse the vendor's ``"<name> - <email>"`` form (as scenario files write it)."""
         name, _, email = identity.rpartition(" - ")
         return cls(id, name or identity, email if name else "")

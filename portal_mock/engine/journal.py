@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from portal_mock.domain.redaction import redact
 from portal_mock.scenarios.rules import Match, RequestFacts
