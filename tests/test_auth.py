@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import TICKET
+from helpers import TICKET
 
 
 @pytest.mark.parametrize(
@@ -28,9 +28,8 @@ def test_bearer_scheme_is_case_insensitive(client):
     assert response.status_code == 202
 
 
-def test_a_key_without_ticket_edit_gets_403(client, server):
-    registry = server.app.state.mock.registry
-    viewer = registry.add_key(client.account, permissions=["ticket view"]).token
+def test_a_key_without_ticket_edit_gets_403(client):
+    viewer = client.another_key(permissions=["ticket view"])
     response = client.http.post("/v1/ticket", json=TICKET, headers={"Authorization": f"Bearer {viewer}"})
     assert response.status_code == 403
     assert "ticket edit" in response.json()["message"]
@@ -41,7 +40,7 @@ def test_auth_is_checked_before_the_body(anonymous):
     assert response.status_code == 401
 
 
-def test_every_key_of_an_account_sees_its_tasks(client, server):
-    second = server.app.state.mock.registry.add_key(client.account).token
+def test_every_key_of_an_account_sees_its_tasks(client):
+    second = client.another_key()
     location = client.add_ticket().headers["location"]
     assert client.http.get(location, headers={"Authorization": f"Bearer {second}"}).status_code == 200

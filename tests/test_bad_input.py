@@ -6,7 +6,7 @@ import socket
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import TICKET
+from helpers import TICKET
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ only the HTTP calls the README documents."""
 from __future__ import annotations
 
 import httpx
-from test_cli import start, stop, wait_until_serving
+from helpers import start, stop, wait_until_serving
 
 
 def run_client(url: str, key: str, advance) -> dict:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -11,48 +10,7 @@ import time
 
 import httpx
 import pytest
-
-
-def start(*flags: str) -> tuple[subprocess.Popen, str, list[str]]:
-    """Start ``python -m portal_mock serve`` and read its banner for the URL and keys."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "portal_mock", "serve", "--port", "0", *flags],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    banner = []
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        banner.append(line)
-        if line.startswith("Press Ctrl-C"):
-            break
-    text = "".join(banner)
-    url = re.search(r"at (http://\S+)/v1", text)
-    assert url, f"no URL in the banner: {text!r} {process.stderr.read() if process.poll() is not None else ''}"
-    return process, url.group(1), re.findall(r"key:\s+(\S+)", text)
-
-
-def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> int:
-    process.send_signal(sig)
-    code = process.wait(timeout=10)
-    process.stdout.close()
-    process.stderr.close()
-    return code
-
-
-def wait_until_serving(url: str) -> None:
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            httpx.get(f"{url}/v1/ticket")
-            return
-        except httpx.TransportError:
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
+from helpers import start, stop, wait_until_serving
 
 
 def test_serve_polls_a_task_to_success_over_a_socket():
@@ -117,17 +75,8 @@ def test_serve_refuses_a_public_host_with_an_open_control_api():
 
 
 def test_the_admin_token_can_come_from_the_environment():
-    env = {**os.environ, "PORTAL_MOCK_ADMIN_TOKEN": "from-env"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "portal_mock", "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
-    )
+    process, url, _ = start(env={**os.environ, "PORTAL_MOCK_ADMIN_TOKEN": "from-env"})
     try:
-        url = None
-        while url is None:
-            line = process.stdout.readline()
-            assert line, process.stderr.read()
-            found = re.search(r"at (http://\S+)/v1", line)
-            url = found.group(1) if found else None
         wait_until_serving(url)
         assert httpx.get(f"{url}/__mock/health").status_code == 401
         assert httpx.get(f"{url}/__mock/health", headers={"Authorization": "Bearer from-env"}).status_code == 200

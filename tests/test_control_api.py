@@ -6,7 +6,7 @@ import time
 
 import httpx
 import pytest
-from helpers import TICKET
+from helpers import TICKET, TLS, control_of
 
 from portal_mock import Control, ControlAPIError, Settings, create_app
 from portal_mock.domain.clock import ClockSpec
@@ -21,12 +21,12 @@ def live():
 
 @pytest.fixture
 def control(live):
-    with Control(live.url) as client:
+    with control_of(live) as client:
         yield client
 
 
 def portal(live, key: str) -> httpx.Client:
-    return httpx.Client(base_url=live.url, headers={"Authorization": f"Bearer {key}"})
+    return httpx.Client(base_url=live.url, headers={"Authorization": f"Bearer {key}"}, verify=TLS)
 
 
 def test_health(control):

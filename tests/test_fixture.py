@@ -11,7 +11,7 @@ import asyncio
 
 import httpx
 import pytest
-from conftest import TICKET, TLS
+from helpers import TICKET, TLS
 
 from portal_mock import ControlAPIError
 from portal_mock.testing.fixture import PortalRequests
@@ -59,7 +59,7 @@ def test_requests_journal_filter_last_bodies(portal_mock, http):
     assert requests.filter(method="get", status=200).last.path == "/v1/ticket"
     assert str(requests[0]) == "POST /v1/ticket -> 202 ticket:add [no rule]"
     with pytest.raises(AssertionError, match="no Portal requests from this test \\(action ticket:close\\)"):
-        requests.filter(action="ticket:close").last
+        requests.filter(action="ticket:close").last  # noqa: B018 -- reading it raises
 
 
 def test_assert_called_counts_and_explains(portal_mock, http):

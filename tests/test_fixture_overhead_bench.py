@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import importlib
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+from helpers import LEAN_ADDOPTS
 
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "fixture_overhead.py"
 
 
 def test_the_fixture_benchmark_runs_every_variant():
-    finished = subprocess.run([sys.executable, str(BENCH), "--smoke"], capture_output=True, text=True, timeout=300)
+    env = {**os.environ, "PYTEST_ADDOPTS": LEAN_ADDOPTS}
+    finished = subprocess.run([sys.executable, str(BENCH), "--smoke"], capture_output=True, text=True, timeout=300, env=env)
     assert finished.returncode == 0, finished.stderr
     rows = [line.split(" | ")[0].lstrip("| ") for line in finished.stdout.splitlines() if line.startswith("| ") and "ms" in line]
     assert rows == ["baseline", "pytest-httpserver", "portal-mock", "portal-mock, no socket"]

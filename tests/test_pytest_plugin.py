@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpcore  # noqa: F401
 import pytest
-from test_cli import start, stop, wait_until_serving
+from helpers import LEAN_ADDOPTS, start, stop, wait_until_serving
 
 import portal_mock.testing.fixture  # noqa: F401
 
@@ -36,6 +36,13 @@ def finished(portal_mock, **fields):
         portal_mock.advance(2)
         return http.get(location).json()
 '''
+
+
+@pytest.fixture(autouse=True)
+def lean_runs(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs load only the plugins they use (``helpers.LEAN_ADDOPTS``).
+    Set after pytester's own set-up, which clears ``PYTEST_ADDOPTS``."""
+    monkeypatch.setenv("PYTEST_ADDOPTS", LEAN_ADDOPTS)
 
 
 def write_tests(pytester: pytest.Pytester, body: str, name: str = "test_portal") -> Path:
@@ -280,7 +287,9 @@ def test_an_error_inside_the_server_fails_the_test_that_caused_it(pytester):
     )
     result = pytester.runpytest()
     result.assert_outcomes(passed=2, failed=2, errors=1)
-    result.stdout.fnmatch_lines(["*_ test_a_bug_after_the_answer _*", "portal-mock: the server failed*", "*in unjournaled*", "RuntimeError: boom after the answer"])
+    result.stdout.fnmatch_lines(
+        ["*_ test_a_bug_after_the_answer _*", "portal-mock: the server failed*", "*in unjournaled*", "RuntimeError: boom after the answer"]
+    )
     result.stdout.fnmatch_lines(
         [
             "*_ test_ignores_the_500 _*",
@@ -377,7 +386,9 @@ def test_an_external_server_is_driven_through_the_control_api(pytester, monkeypa
         write_tests(pytester, f"URL = {url!r}\n" + EXTERNAL)
         by_option = pytester.runpytest_subprocess(f"--portal-mock-url={url}/v1")
         by_option.assert_outcomes(passed=2, failed=1)
-        by_option.stdout.fnmatch_lines([f"portal-mock: driving the server at {url}/v1", "*- Captured portal requests call -*", "GET /v1/task/nope -> 404 task:show*"])
+        by_option.stdout.fnmatch_lines(
+            [f"portal-mock: driving the server at {url}/v1", "*- Captured portal requests call -*", "GET /v1/task/nope -> 404 task:show*"]
+        )
         monkeypatch.setenv("PORTAL_MOCK_URL", url)
         again = pytester.runpytest_subprocess()
         again.assert_outcomes(passed=2, failed=1)

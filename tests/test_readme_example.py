@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from helpers import LEAN_ADDOPTS
+
 pytest_plugins = ["pytester"]
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -20,7 +22,8 @@ def worked_example() -> tuple[str, str]:
     return client, tests
 
 
-def test_the_worked_example_passes_as_written(pytester):
+def test_the_worked_example_passes_as_written(pytester, monkeypatch):
+    monkeypatch.setenv("PYTEST_ADDOPTS", LEAN_ADDOPTS)
     client, tests = worked_example()
     assert "class PortalClient" in client and "def test_" in tests
     pytester.makepyfile(portal_client=client, test_portal_client=tests)

@@ -52,10 +52,9 @@ def test_unknown_and_malformed_uuids_are_404(client):
     assert response.json()["message"]
 
 
-def test_another_accounts_task_is_404(client, server):
+def test_another_accounts_task_is_404(client):
     location = client.add_ticket().headers["location"]
-    registry = server.app.state.mock.registry
-    other = registry.add_key(registry.create_account("other")).token
+    other = client.control.mint_key(label="other").key
     response = client.http.get(location, headers={"Authorization": f"Bearer {other}"})
     assert response.status_code == 404
 

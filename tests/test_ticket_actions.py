@@ -7,8 +7,6 @@ import re
 
 import pytest
 
-from portal_mock.domain.tasks import TaskPlan
-
 
 @pytest.fixture
 def ticket(client) -> dict:
@@ -92,20 +90,20 @@ def test_closing_a_closed_ticket_is_rejected(client, ticket):
 
 
 def test_claim_authenticates_an_unclaimed_ticket(client):
-    unclaimed = client.account.tickets.seed([{"is_authenticated": False}], client.account.clock.now())[0]
-    assert client.http.get(f"/v1/ticket/{unclaimed.id}").json()["is_authenticated"] is False
-    task = client.finish(client.http.post(f"/v1/ticket/{unclaimed.id}/claim"))
+    (unclaimed,) = client.seed_tickets([{"is_authenticated": False}])
+    assert client.http.get(f"/v1/ticket/{unclaimed['id']}").json()["is_authenticated"] is False
+    task = client.finish(client.http.post(f"/v1/ticket/{unclaimed['id']}/claim"))
     assert task["status"] == "success"
-    claimed = client.http.get(f"/v1/ticket/{unclaimed.id}").json()
-    assert claimed["is_authenticated"] is True and claimed["client_id"] == client.account.client_id
+    claimed = client.http.get(f"/v1/ticket/{unclaimed['id']}").json()
+    assert claimed["is_authenticated"] is True and claimed["client_id"] == client.client_id()
 
 
-@pytest.mark.parametrize("outcome", ["failure", "rejected"])
-@pytest.mark.parametrize("action, input", [("ticket:comment", {"comment": "x"}), ("ticket:close", {}), ("ticket:claim", {})])
-def test_a_failed_or_rejected_task_changes_nothing(client, ticket, outcome, action, input):
-    account = client.account
-    account.queue(action, input, account.primary_user, TaskPlan(delay=1, outcome=outcome), target=ticket["id"])
-    client.advance(1)
+@pytest.mark.parametrize("scenario, outcome", [("task-failure", "failure"), ("task-rejected", "rejected")])
+@pytest.mark.parametrize("verb, body", [("comment", {"comment": "x"}), ("close", None), ("claim", None)])
+def test_a_failed_or_rejected_task_changes_nothing(client, ticket, scenario, outcome, verb, body):
+    client.use(scenario)
+    task = client.finish(client.http.post(f"/v1/ticket/{ticket['id']}/{verb}", json=body))
+    assert task["status"] == outcome
     assert show(client, ticket) == ticket
 
 
@@ -117,9 +115,8 @@ def test_an_unknown_ticket_is_404_at_request_time(client, verb):
 
 
 @pytest.mark.parametrize("verb", ["comment", "close", "open", "claim"])
-def test_another_accounts_ticket_is_404(client, ticket, server, verb):
-    registry = server.app.state.mock.registry
-    other = registry.add_key(registry.create_account(f"actions-other-{verb}")).token
+def test_another_accounts_ticket_is_404(client, ticket, verb):
+    other = client.control.mint_key(label=f"actions-other-{verb}").key
     response = client.http.post(f"/v1/ticket/{ticket['id']}/{verb}", json={"comment": "x"}, headers={"Authorization": f"Bearer {other}"})
     assert response.status_code == 404
 
@@ -129,8 +126,8 @@ def test_404_comes_before_the_body(client):
 
 
 @pytest.mark.parametrize("verb", ["comment", "close", "open", "claim"])
-def test_needs_ticket_edit(client, ticket, server, verb):
-    viewer = server.app.state.mock.registry.add_key(client.account, permissions=["ticket view"]).token
+def test_needs_ticket_edit(client, ticket, verb):
+    viewer = client.another_key(permissions=["ticket view"])
     response = client.http.post(f"/v1/ticket/{ticket['id']}/{verb}", json={"comment": "x"}, headers={"Authorization": f"Bearer {viewer}"})
     assert response.status_code == 403
 

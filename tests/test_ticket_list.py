@@ -149,15 +149,14 @@ def test_a_repeated_parameter_keeps_its_last_value(five):
     assert subjects(response) == SUBJECTS[::-1]
 
 
-def test_another_accounts_tickets_are_not_listed(five, server):
-    registry = server.app.state.mock.registry
-    other = registry.add_key(registry.create_account("list-other")).token
+def test_another_accounts_tickets_are_not_listed(five):
+    other = five.control.mint_key(label="list-other").key
     response = five.http.get("/v1/ticket", headers={"Authorization": f"Bearer {other}"})
     assert response.json() == [] and response.headers["content-range"] == "items 0-0/0"
 
 
-def test_needs_ticket_view(client, server):
-    editor = server.app.state.mock.registry.add_key(client.account, permissions=["ticket edit"]).token
+def test_needs_ticket_view(client):
+    editor = client.another_key(permissions=["ticket edit"])
     response = client.http.get("/v1/ticket", headers={"Authorization": f"Bearer {editor}"})
     assert response.status_code == 403
     assert "ticket view" in response.json()["message"]

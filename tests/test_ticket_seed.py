@@ -122,11 +122,11 @@ def test_ids_are_unique():
 
 
 def test_seeded_tickets_are_served_and_listed(client):
-    seeded = client.account.tickets.seed([{"subject": "Seeded one", "status": "Closed"}, {}], client.account.clock.now())
-    shown = client.http.get(f"/v1/ticket/{seeded[0].id}").json()
+    seeded = client.seed_tickets([{"subject": "Seeded one", "status": "Closed"}, {}])
+    shown = client.http.get(f"/v1/ticket/{seeded[0]['id']}").json()
     assert shown["subject"] == "Seeded one" and shown["status"]["name"] == "Closed"
-    closed = client.http.get("/v1/ticket", params={"filter[status]": "Closed", "filter[id]": seeded[0].id}).json()
-    assert [t["id"] for t in closed] == [seeded[0].id]
+    closed = client.http.get("/v1/ticket", params={"filter[status]": "Closed", "filter[id]": seeded[0]["id"]}).json()
+    assert [t["id"] for t in closed] == [seeded[0]["id"]]
 
 
 def test_later_tickets_step_over_seeded_ids():

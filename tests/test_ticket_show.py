@@ -32,7 +32,7 @@ def test_shows_every_documented_field(client):
     ticket = response.json()
     assert DOCUMENTED <= set(ticket)
     assert ticket["id"] == task["resource"]["id"] and ticket["identity"] == ticket["mask"] == task["resource"]["identity"]
-    assert isinstance(ticket["company_id"], int) and ticket["client_id"] == client.account.client_id
+    assert isinstance(ticket["company_id"], int) and ticket["client_id"] == client.client_id()
     assert ticket["category"] == {"id": 13, "identity": "Site Down", "is_real": True, "meta": {"scope": "ticket-category"}}
     assert ticket["department"] == {"name": "Billing", "color": "bf8a3b", "id": 2, "identity": "Billing", "is_real": True}
     assert ticket["priority"]["name"] == "Normal" and ticket["status"]["name"] == "Open"
@@ -48,16 +48,15 @@ def test_an_unknown_ticket_is_404(client):
     assert response.json()["message"]
 
 
-def test_another_accounts_ticket_is_404(client, server):
+def test_another_accounts_ticket_is_404(client):
     task = client.finish(client.add_ticket())
-    registry = server.app.state.mock.registry
-    other = registry.add_key(registry.create_account("show-other")).token
+    other = client.control.mint_key(label="show-other").key
     response = client.http.get(task["resource"]["metadata"]["uri"], headers={"Authorization": f"Bearer {other}"})
     assert response.status_code == 404
 
 
-def test_needs_ticket_view(client, server):
-    editor = server.app.state.mock.registry.add_key(client.account, permissions=["ticket edit"]).token
+def test_needs_ticket_view(client):
+    editor = client.another_key(permissions=["ticket edit"])
     assert client.http.get("/v1/ticket/1", headers={"Authorization": f"Bearer {editor}"}).status_code == 403
 
 

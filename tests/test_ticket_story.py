@@ -4,10 +4,10 @@ comment, show, close, find it closed, reopen."""
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import httpx
-from test_cli import start, stop, wait_until_serving
+from helpers import start, stop, wait_until_serving
 
 
 def story(http: httpx.Client, settle: Callable[[str], dict]) -> None:

@@ -6,7 +6,7 @@ import asyncio
 
 import httpx
 import pytest
-from conftest import TICKET, TLS, serve_scenarios
+from helpers import TICKET, TLS, serve_scenarios
 
 from portal_mock import create_app
 from portal_mock.testing.transport import AsyncLoopTransport, LoopTransport

@@ -5,14 +5,13 @@ receiver on loopback."""
 from __future__ import annotations
 
 import json
-import time
 from base64 import b64encode
-from typing import Callable, Iterator
+from collections.abc import Iterator
 
 import httpx
 import pytest
+from helpers import eventually, start, stop, wait_until_serving
 from receiver import Receiver
-from test_cli import start, stop, wait_until_serving
 
 from portal_mock import Settings, create_app
 from portal_mock.domain.clock import ClockSpec
@@ -26,17 +25,10 @@ def server() -> Iterator[LiveServer]:
         yield live
 
 
-def eventually(check: Callable[[], bool], what: str) -> None:
-    """Wait for something the server does in the background."""
-    deadline = time.monotonic() + 10
-    while not check():
-        assert time.monotonic() < deadline, f"still waiting for {what}"
-        time.sleep(0.01)
-
-
 def test_a_polled_resolution_is_delivered_as_a_form_with_basic_auth(client):
     with Receiver() as receiver:
-        hook = {"name": "ops", "url": receiver.url, "type": "form", "resource": "ticket", "auth": {"type": "basic", "username": "u", "password": "p"}, "user_data": {"team": "ops"}}
+        auth = {"type": "basic", "username": "u", "password": "p"}
+        hook = {"name": "ops", "url": receiver.url, "type": "form", "resource": "ticket", "auth": auth, "user_data": {"team": "ops"}}
         client.finish(client.http.post("/v1/task/webhook", json=hook))
         task = client.finish(client.add_ticket(subject="Hooked"))
         delivered = receiver.wait_for(1)[0]
@@ -46,28 +38,26 @@ def test_a_polled_resolution_is_delivered_as_a_form_with_basic_auth(client):
     assert delivered.headers["authorization"] == "Basic " + b64encode(b"u:p").decode()
 
 
-def test_a_500_is_retried_and_each_attempt_is_recorded(client, server):
-    deliveries = server.app.state.mock.deliveries
+def test_a_500_is_retried_and_each_attempt_is_recorded(client):
     with Receiver(statuses=(500,)) as receiver:
         client.finish(client.http.post("/v1/task/webhook", json={"name": "flaky", "url": receiver.url, "resource": "ticket"}))
         task = client.finish(client.add_ticket())
         first, second = receiver.wait_for(2)
-        eventually(lambda: len(deliveries.attempts(client.account)) == 2, "the second attempt's record")
+        eventually(lambda: len(client.deliveries()) == 2, "the second attempt's record")
     assert (first.status, second.status) == (500, 200) and first.body == second.body
-    attempts = deliveries.attempts(client.account)
-    assert [(a.number, a.status, a.task_uuid) for a in attempts] == [(1, 500, task["uuid"]), (2, 200, task["uuid"])]
+    attempts = client.deliveries()
+    assert [(a["number"], a["status"], a["task_uuid"]) for a in attempts] == [(1, 500, task["uuid"]), (2, 200, task["uuid"])]
 
 
-def test_a_webhook_listening_elsewhere_receives_nothing(client, server):
-    deliveries = server.app.state.mock.deliveries
+def test_a_webhook_listening_elsewhere_receives_nothing(client):
     with Receiver() as heard, Receiver() as deaf:
         client.finish(client.http.post("/v1/task/webhook", json={"name": "deaf", "url": deaf.url, "resource": "ticket", "action": "close"}))
         client.finish(client.http.post("/v1/task/webhook", json={"name": "heard", "url": heard.url, "resource": "ticket"}))
         client.finish(client.add_ticket())
         heard.wait_for(1)
-        eventually(lambda: len(deliveries.attempts(client.account)) == 1, "the delivery's record")
+        eventually(lambda: len(client.deliveries()) == 1, "the delivery's record")
     assert deaf.requests == []
-    assert [a.url for a in deliveries.attempts(client.account)] == [heard.url]
+    assert [a["url"] for a in client.deliveries()] == [heard.url]
 
 
 def test_under_a_real_clock_webhooks_fire_without_polling():

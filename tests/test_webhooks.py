@@ -64,9 +64,9 @@ def test_show_has_every_documented_field_with_defaults(client, hooks):
         "id": webhook["id"],
         "identity": f"#{webhook['id']} example-webhook",
         "client": {
-            "id": client.account.client_id,
-            "identity": client.account.primary_user.identity,
-            "metadata": {"scope": "client", "uri": f"/v1/client/{client.account.client_id}"},
+            "id": client.client_id(),
+            "identity": client.minted.user["identity"],
+            "metadata": {"scope": "client", "uri": f"/v1/client/{client.client_id()}"},
         },
         "listen_to": {"resource": "*", "action": "*"},
         "metadata": {"scope": "api-webhook", "uri": f"/v1/task/webhook/{webhook['id']}/"},
@@ -163,15 +163,15 @@ def test_auth_rules(hooks, auth, fields):
     assert set(response.json()["errors"]) == fields
 
 
-def test_add_needs_account_edit(client, server, sink):
-    viewer = server.app.state.mock.registry.add_key(client.account, permissions=["account view"]).token
+def test_add_needs_account_edit(client, sink):
+    viewer = client.another_key(permissions=["account view"])
     response = client.http.post("/v1/task/webhook", json={"name": "x", "url": sink}, headers={"Authorization": f"Bearer {viewer}"})
     assert response.status_code == 403 and "account edit" in response.json()["message"]
 
 
 @pytest.mark.parametrize("path", ["/v1/task/webhook", "/v1/task/webhook/1"])
-def test_list_and_show_need_account_view(client, server, path):
-    editor = server.app.state.mock.registry.add_key(client.account, permissions=["account edit", "ticket view"]).token
+def test_list_and_show_need_account_view(client, path):
+    editor = client.another_key(permissions=["account edit", "ticket view"])
     response = client.http.get(path, headers={"Authorization": f"Bearer {editor}"})
     assert response.status_code == 403 and "account view" in response.json()["message"]
 
@@ -181,11 +181,10 @@ def test_401_without_a_key(anonymous, method, path):
     assert anonymous.request(method, path, json={"name": "x", "url": "https://example.com/"}).status_code == 401
 
 
-def test_show_404_for_unknown_and_another_accounts_webhook(client, hooks, server):
+def test_show_404_for_unknown_and_another_accounts_webhook(client, hooks):
     webhook = hooks.added()
     assert client.http.get("/v1/task/webhook/999999999").status_code == 404
-    registry = server.app.state.mock.registry
-    other = registry.add_key(registry.create_account("webhook-other")).token
+    other = client.control.mint_key(label="webhook-other").key
     response = client.http.get(webhook["metadata"]["uri"], headers={"Authorization": f"Bearer {other}"})
     assert response.status_code == 404 and response.json()["message"]
     assert client.http.get("/v1/task/webhook", headers={"Authorization": f"Bearer {other}"}).json() == []
