@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from conftest import TICKET, serve_scenarios
+from helpers import TICKET, TLS, control_of, serve_scenarios
 from receiver import Receiver
-
-from portal_mock import Control
 
 SEEDED = """
 name: seeded
@@ -23,19 +21,20 @@ tickets:
 """
 
 
-@pytest.fixture
-def live(tmp_path):
-    (tmp_path / "seeded.yaml").write_text(SEEDED)
-    with serve_scenarios(tmp_path, task_delay=2) as server:
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("seeded")
+    (directory / "seeded.yaml").write_text(SEEDED)
+    with serve_scenarios(directory, task_delay=2) as server:
         yield server
 
 
 def portal(live, key: str) -> httpx.Client:
-    return httpx.Client(base_url=live.url, headers={"Authorization": f"Bearer {key}"})
+    return httpx.Client(base_url=live.url, headers={"Authorization": f"Bearer {key}"}, verify=TLS)
 
 
 def test_advancing_the_clock_delivers_before_the_call_returns(live):
-    control = Control(live.url)
+    control = control_of(live)
     key = control.mint_key(clock="manual").key
     with Receiver() as receiver, portal(live, key) as client:
         client.post("/v1/task/webhook", json={"name": "hook", "url": receiver.url, "resource": "ticket"})
@@ -54,7 +53,7 @@ def test_deliveries_need_a_known_key(live):
 
 
 def test_a_remote_webhook_is_recorded_but_never_sent(live):
-    control = Control(live.url)
+    control = control_of(live)
     key = control.mint_key(clock="manual").key
     with portal(live, key) as client:
         client.post("/v1/task/webhook", json={"name": "far", "url": "https://hooks.example.com/portal"})
@@ -75,8 +74,8 @@ def test_scenario_keys_start_with_the_scenarios_tickets(live):
 
 
 def test_minted_keys_bound_to_the_scenario_start_with_its_tickets(live):
-    control = Control(live.url)
-    bound, plain = control.mint_key(scenario="seeded"), control.mint_key()
+    control = control_of(live)
+    bound, plain = control.mint_key(scenario="seeded", label="bound"), control.mint_key()
     with portal(live, bound.key) as client:
         assert len(client.get("/v1/ticket").json()) == 3
         closed = client.get("/v1/ticket", params={"filter[status]": "Closed"}).json()
@@ -86,7 +85,7 @@ def test_minted_keys_bound_to_the_scenario_start_with_its_tickets(live):
 
 
 def test_same_seed_same_starting_tickets(live):
-    control = Control(live.url)
+    control = control_of(live)
     first, second = (control.mint_key(scenario="seeded", label=f"same-{n}", seed=5) for n in range(2))
     with portal(live, first.key) as a, portal(live, second.key) as b:
         one, two = a.get("/v1/ticket").json(), b.get("/v1/ticket").json()
@@ -94,7 +93,7 @@ def test_same_seed_same_starting_tickets(live):
 
 
 def test_reset_brings_the_starting_tickets_back_and_forgets_deliveries(live):
-    control = Control(live.url)
+    control = control_of(live)
     key = control.mint_key(scenario="seeded", clock="manual").key
     with Receiver() as receiver, portal(live, key) as client:
         client.post("/v1/task/webhook", json={"name": "hook", "url": receiver.url})

@@ -3,13 +3,15 @@ files while the server runs."""
 
 from __future__ import annotations
 
+import asyncio
 import json
-import threading
 import time
 
 import httpx
 import pytest
-from conftest import TICKET, serve_scenarios
+from helpers import TICKET, TLS, eventually, serve_scenarios
+
+from portal_mock.testing.transport import AsyncLoopTransport
 
 FAULTS = """
 name: faults
@@ -24,16 +26,17 @@ rules:
     fault: malformed_json
   - match: {body: {subject: slow}}
     fault: {type: slow_body, duration: 600ms}
-  - match: {body: {subject: late}}
-    latency: 300ms
+  - match: {body: {subject: held}}
+    latency: 60m
 """
 
 
-@pytest.fixture
-def faulty(tmp_path):
-    (tmp_path / "faults.yaml").write_text(FAULTS)
-    with serve_scenarios(tmp_path) as server:
-        with httpx.Client(base_url=server.url, headers={"Authorization": "Bearer fault-key"}) as client:
+@pytest.fixture(scope="module")
+def faulty(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("faults")
+    (directory / "faults.yaml").write_text(FAULTS)
+    with serve_scenarios(directory) as server:
+        with httpx.Client(base_url=server.url, headers={"Authorization": "Bearer fault-key"}, verify=TLS) as client:
             yield server, client
 
 
@@ -74,27 +77,26 @@ def test_slow_body_dribbles_the_whole_body_out(faulty):
 
 
 def test_state_effects_happen_before_the_latency(faulty):
-    """The task exists as soon as the rule matched, while its 202 waits."""
-    server, client = faulty
-    account = server.app.state.mock.registry.lookup("fault-key").account
-    with httpx.Client(base_url=server.url, headers={"Authorization": "Bearer fault-key"}, timeout=5) as other:
-        seen = []
-        thread = threading.Thread(target=lambda: seen.append(add(other, "late")))
-        thread.start()
-        deadline = time.monotonic() + 0.25
-        while not account.tasks and time.monotonic() < deadline:
-            time.sleep(0.005)
-        queued_before_answer = bool(account.tasks) and not seen
-        thread.join()
-    assert queued_before_answer
-    assert seen[0].status_code == 202
+    """The task exists as soon as the rule matched, while its 202 waits.
 
+    The rule holds the answer for an hour, so a task listed while the
+    request is still open was made before the latency, whatever the
+    machine's speed.  The request goes through the in-process transport,
+    which cancels it on the server when the test stops waiting."""
+    server, _ = faulty
 
-def wait_for(predicate, seconds: float = 5.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not predicate():
-        assert time.monotonic() < deadline, "the server did not pick up the edit"
-        time.sleep(0.05)
+    async def listed_while_held() -> bool:
+        transport = AsyncLoopTransport(server.app, server.loop)
+        async with httpx.AsyncClient(base_url=server.url, transport=transport, headers={"Authorization": "Bearer fault-key"}) as portal:
+            held = asyncio.create_task(portal.post("/v1/ticket", json={**TICKET, "subject": "held"}, timeout=None))
+            try:
+                while not [t for t in (await portal.get("/__mock/tasks", params={"key": "fault-key"})).json() if t["input"]["subject"] == "held"]:
+                    assert not held.done(), f"answered before its task was listed: {held.result()}"
+                return not held.done()
+            finally:
+                held.cancel()
+
+    assert asyncio.run(asyncio.wait_for(listed_while_held(), 10))
 
 
 def test_a_good_edit_is_applied_while_serving(tmp_path):
@@ -103,7 +105,7 @@ def test_a_good_edit_is_applied_while_serving(tmp_path):
     with serve_scenarios(tmp_path) as server, httpx.Client(base_url=server.url, headers={"Authorization": "Bearer live-key"}) as client:
         assert add(client, "x").status_code == 503
         scenario.write_text("name: live\nkeys:\n  live-key: {}\nrules:\n  - respond: {status: 418}\n")
-        wait_for(lambda: add(client, "x").status_code == 418)
+        eventually(lambda: add(client, "x").status_code == 418, "the server to pick up the edit")
 
 
 def test_a_bad_edit_keeps_the_last_good_set_and_logs_where(tmp_path, caplog):
@@ -111,10 +113,10 @@ def test_a_bad_edit_keeps_the_last_good_set_and_logs_where(tmp_path, caplog):
     scenario.write_text("name: live\nkeys:\n  live-key: {}\nrules:\n  - respond: {status: 503}\n")
     with serve_scenarios(tmp_path) as server, httpx.Client(base_url=server.url, headers={"Authorization": "Bearer live-key"}) as client:
         scenario.write_text("name: live\nkeys:\n  live-key: {}\nrules:\n  - respond: {status: 5003}\n")
-        wait_for(lambda: any(f"{scenario}:5:23" in r.getMessage() for r in caplog.records))
+        eventually(lambda: any(f"{scenario}:5:23" in r.getMessage() for r in caplog.records), "the bad edit to be logged")
         assert add(client, "x").status_code == 503
         scenario.write_text("name: live\nkeys:\n  live-key: {}\nrules: []\n")
-        wait_for(lambda: add(client, "x").status_code == 202)
+        eventually(lambda: add(client, "x").status_code == 202, "the server to pick up the fix")
 
 
 def test_keys_removed_from_a_file_stop_working(tmp_path):
@@ -123,4 +125,4 @@ def test_keys_removed_from_a_file_stop_working(tmp_path):
     with serve_scenarios(tmp_path) as server, httpx.Client(base_url=server.url, headers={"Authorization": "Bearer live-key"}) as client:
         assert add(client, "x").status_code == 202
         scenario.write_text("name: live\n")
-        wait_for(lambda: add(client, "x").status_code == 401)
+        eventually(lambda: add(client, "x").status_code == 401, "the server to drop the key")

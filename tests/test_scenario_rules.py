@@ -7,7 +7,7 @@ import textwrap
 
 import httpx
 import pytest
-from conftest import TICKET, serve_scenarios
+from helpers import TICKET, TLS, control_of, serve_scenarios
 
 RULES = """
 name: rules
@@ -57,20 +57,37 @@ rules:
 """
 
 
-@pytest.fixture
-def live(tmp_path):
-    (tmp_path / "rules.yaml").write_text(RULES)
-    (tmp_path / "other.yaml").write_text(OTHER)
-    with serve_scenarios(tmp_path) as server:
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("rules")
+    (directory / "rules.yaml").write_text(RULES)
+    (directory / "other.yaml").write_text(OTHER)
+    with serve_scenarios(directory) as server:
         yield server
 
 
+@pytest.fixture
+def live(served):
+    """The module's server, started over through the control API: every
+    account (its counters and clock), the journal and the active scenario."""
+    with control_of(served) as control:
+        control.reset()
+    return served
+
+
 def http(live, key: str) -> httpx.Client:
-    return httpx.Client(base_url=live.url, headers={"Authorization": f"Bearer {key}"})
+    return httpx.Client(base_url=live.url, headers={"Authorization": f"Bearer {key}"}, verify=TLS)
 
 
 def advance(live, key: str, seconds: float) -> None:
-    live.app.state.mock.registry.lookup(key).account.clock.advance(seconds)
+    with control_of(live) as control:
+        control.advance(seconds, key=key)
+
+
+def activate(live, scenario: str) -> None:
+    """Make ``scenario`` the server's active one."""
+    with control_of(live) as control:
+        control.set_scenario(scenario)
 
 
 def test_keys_declared_in_a_scenario_work_and_carry_their_user(live):
@@ -211,13 +228,13 @@ class TestSelection:
         assert response.status_code == 202
 
     def test_key_binding_beats_the_active_scenario(self, live):
-        live.app.state.mock.set_active("other")
+        activate(live, "other")
         with http(live, "pass-key") as client:
             assert client.post("/v1/ticket", json={**TICKET, "comment": "boom"}).status_code == 422
 
     def test_active_scenario_applies_to_unbound_keys(self, live):
-        live.app.state.mock.set_active("other")
-        with http(live, live.app.state.mock.keys[0]) as client:
+        activate(live, "other")
+        with control_of(live) as control, http(live, control.mint_key().key) as client:
             assert client.post("/v1/ticket", json=TICKET).status_code == 451
 
     def test_unknown_scenario_names_are_a_clear_400(self, live):
