@@ -12,7 +12,7 @@ import math
 import os
 import signal
 import sys
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from portal_mock.domain.clock import ClockSpec, parse_clock
 from portal_mock.domain.webhooks import is_loopback
@@ -61,7 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--key", action="append", default=[], metavar="KEY", help="accept this API key with every permission (repeatable; default: mint one)")
     serve.add_argument("--scenario", default="default", metavar="NAME", help="the active scenario (default: default)")
     _scenario_dirs(serve)
-    serve.add_argument("--journal-size", type=_positive, default=10_000, metavar="N", help="requests the journal keeps (default: 10000; older ones are dropped)")
+    serve.add_argument(
+        "--journal-size", type=_positive, default=10_000, metavar="N", help="requests the journal keeps (default: 10000; older ones are dropped)"
+    )
     serve.add_argument(
         "--admin-token",
         default=os.environ.get("PORTAL_MOCK_ADMIN_TOKEN"),
@@ -69,7 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="require 'Authorization: Bearer TOKEN' on /__mock (default: $PORTAL_MOCK_ADMIN_TOKEN; needed off loopback)",
     )
     serve.add_argument("--no-admin", action="store_true", help="serve no control API at all")
-    serve.add_argument("--remote-webhooks", action="store_true", help="deliver webhooks to non-loopback hosts too (off: a test run never reaches off the machine)")
+    serve.add_argument(
+        "--remote-webhooks", action="store_true", help="deliver webhooks to non-loopback hosts too (off: a test run never reaches off the machine)"
+    )
     serve.add_argument("--access-log", action="store_true", help="log every request line (off by default: it costs throughput)")
 
     listing = commands.add_parser("scenarios", help="list the scenarios available", description="List every scenario (bundled and yours) with its description.")
@@ -80,7 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("schema", help="print the JSON Schema of scenario files", description="Print the JSON Schema that scenario files follow.")
 
-    document = commands.add_parser("openapi", help="print the OpenAPI document", description="Print the OpenAPI 3.1 document of the Portal surface and the control API.")
+    document = commands.add_parser(
+        "openapi", help="print the OpenAPI document", description="Print the OpenAPI 3.1 document of the Portal surface and the control API."
+    )
     document.add_argument("--yaml", action="store_true", help="YAML instead of JSON")
     return parser
 
@@ -93,7 +99,11 @@ def _positive(text: str) -> int:
 
 def _scenario_dirs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--scenarios", action="append", default=[], metavar="DIR", help="also load the scenario files in DIR (repeatable; a name you reuse replaces the bundled one)"
+        "--scenarios",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also load the scenario files in DIR (repeatable; a name you reuse replaces the bundled one)",
     )
 
 

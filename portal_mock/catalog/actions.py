@@ -98,7 +98,10 @@ ACTIONS: tuple[Action, ...] = (
     Action("ticket:open", "POST", "/v1/ticket/{id}/open", "Reopen a ticket", "ticket edit", True, NO_INPUT, _TICKET_QUEUED),
     Action("ticket:claim", "POST", "/v1/ticket/{id}/claim", "Claim a ticket", "ticket edit", True, NO_INPUT, _TICKET_QUEUED),
     Action("webhook:add", "POST", "/v1/task/webhook", "Add a task webhook", "account edit", True, WEBHOOK_ADD, _QUEUED),
-    Action("webhook:list", "GET", "/v1/task/webhook", "List task webhooks", "account view", statuses=(200, 401, 403, 416, 422), fields=("id", "name", "resource", "action", "url")),
+    Action(
+        "webhook:list", "GET", "/v1/task/webhook", "List task webhooks", "account view",
+        statuses=(200, 401, 403, 416, 422), fields=("id", "name", "resource", "action", "url"),
+    ),
     Action("webhook:show", "GET", "/v1/task/webhook/{id}", "Show a task webhook", "account view", statuses=(200, 401, 403, 404, 422)),
     Action("task:show", "GET", "/v1/task/{uuid}", "Show a task", None, statuses=(200, 401, 404)),
 )

@@ -14,7 +14,7 @@ import contextlib
 import logging
 import time
 import traceback
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -46,7 +46,7 @@ async def _portal_error(request: Request, exc: Exception) -> Response:
 
 async def _problem(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Problem)
-    return problem_response(exc, control=request.url.path.startswith(control.PREFIX))
+    return problem_response(exc, control=control.addresses(request.url.path))
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -86,7 +86,7 @@ class PortalLayer:
         self.portal = portal.Portal(state)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(control.PREFIX):
+        if scope["type"] != "http" or control.addresses(scope["path"]):
             await self.app(scope, receive, send)
             return
         started, clock = time.time(), time.perf_counter()
@@ -158,7 +158,7 @@ def create_app(settings: Settings | None = None) -> PortalApp:
                 watcher.cancel()
 
     app = PortalApp(
-        routes=control.routes() if state.settings.admin else [],
+        routes=[control.routes()] if state.settings.admin else [],
         lifespan=lifespan,
         exception_handlers={PortalError: _portal_error, Problem: _problem, HTTPException: _http_error, Exception: _server_error},
     )

@@ -13,7 +13,6 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
-
 from starlette.requests import Request
 from starlette.types import Receive
 

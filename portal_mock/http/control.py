@@ -18,23 +18,28 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from portal_mock.domain.accounts import ALL_PERMISSIONS, Account, Key
 from portal_mock.domain.clock import CLOCK_PATTERN
 from portal_mock.domain.errors import Invalid, Problem
-from portal_mock.domain.redaction import redact
+from portal_mock.domain.redaction import bearer_token, redact
 from portal_mock.domain.tasks import OUTCOMES, STATUSES
 from portal_mock.domain.validation import validate
 from portal_mock.engine.journal import verify
 from portal_mock.engine.state import MockState
 from portal_mock.http.bodies import decode, read_body
-from portal_mock.http.routing import grouped
 from portal_mock.http.wire import JSON, PortalError, dumps, problem_response
 from portal_mock.scenarios.rules import Match
 from portal_mock.scenarios.schema import match_schema
 
 PREFIX = "/__mock"
+
+
+def addresses(path: str) -> bool:
+    """Whether ``path`` is the control plane's, not the Portal's."""
+    return path == PREFIX or path.startswith(PREFIX + "/")
+
 
 _KEY = {"type": "string", "description": "an API key; the operation applies to its account"}
 _PATTERN = match_schema()
@@ -373,7 +378,10 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
-def _endpoint(operation: Operation) -> Callable[[Request], Awaitable[Response]]:
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def _endpoint(operation: Operation) -> Endpoint:
     handler = HANDLERS[operation.name]
 
     async def serve(request: Request) -> Response:
@@ -381,8 +389,8 @@ def _endpoint(operation: Operation) -> Callable[[Request], Awaitable[Response]]:
         try:
             token = state.settings.admin_token
             if token:
-                scheme, _, given = request.headers.get("authorization", "").partition(" ")
-                if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+                given = bearer_token(request.headers.get("authorization", ""))
+                if given is None or not hmac.compare_digest(given.encode(), token.encode()):
                     raise ControlError(401, "The control API needs 'Authorization: Bearer <admin token>'.")
             result = await handler(request, state, await _input(request, operation))
         except ControlError as error:
@@ -395,5 +403,22 @@ def _endpoint(operation: Operation) -> Callable[[Request], Awaitable[Response]]:
     return serve
 
 
-def routes() -> list[Route]:
-    return grouped((PREFIX + op.path, op.method, _endpoint(op)) for op in OPERATIONS)
+def _by_method(endpoints: dict[str, Endpoint]) -> Endpoint:
+    """One endpoint per path, dispatching on the method: Starlette answers a
+    wrong method with the ``Allow`` of the first route whose path matched,
+    so two routes on one path would each claim only their own method."""
+    if len(endpoints) == 1:
+        return next(iter(endpoints.values()))
+
+    async def dispatch(request: Request) -> Response:
+        return await endpoints["GET" if request.method == "HEAD" else request.method](request)
+
+    return dispatch
+
+
+def routes() -> Mount:
+    """The control plane, mounted under its prefix."""
+    by_path: dict[str, dict[str, Endpoint]] = {}
+    for operation in OPERATIONS:
+        by_path.setdefault(operation.path, {})[operation.method] = _endpoint(operation)
+    return Mount(PREFIX, routes=[Route(path, _by_method(methods), methods=list(methods)) for path, methods in by_path.items()])

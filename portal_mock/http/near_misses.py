@@ -18,7 +18,7 @@ def _segments_fit(template: str, path: str) -> str | None:
     want, got = template.strip("/").split("/"), path.strip("/").split("/")
     if len(want) != len(got):
         return f"it has {len(want)} path segments, the request has {len(got)}"
-    for index, (expected, actual) in enumerate(zip(want, got), 1):
+    for index, (expected, actual) in enumerate(zip(want, got, strict=True), 1):
         if not expected.startswith("{") and expected != actual:
             return f"segment {index} is {expected!r}, the request has {actual!r}"
     return None
@@ -40,7 +40,7 @@ def closest(method: str, path: str, count: int = 3) -> list[dict[str, Any]]:
         """Segment by segment: a placeholder fits anything, a literal fits
         as well as its spelling does; extra or missing segments cost one each."""
         want = action.path.strip("/").split("/")
-        fit = sum(1.0 if w.startswith("{") else SequenceMatcher(None, w, g).ratio() for w, g in zip(want, got))
+        fit = sum(1.0 if w.startswith("{") else SequenceMatcher(None, w, g).ratio() for w, g in zip(want, got, strict=False))
         return fit - abs(len(want) - len(got)) + (0.25 if action.method == method else 0.0)
 
     ranked = sorted(ACTIONS, key=score, reverse=True)[:count]

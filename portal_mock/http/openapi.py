@@ -28,7 +28,9 @@ _REF = {
 _LABELLED = {
     "type": "object",
     "required": ["name", "color", "id", "identity", "is_real"],
-    "properties": {"name": {"type": "string"}, "color": {"type": "string"}, "id": {"type": "integer"}, "identity": {"type": "string"}, "is_real": {"type": "boolean"}},
+    "properties": {
+        "name": {"type": "string"}, "color": {"type": "string"}, "id": {"type": "integer"}, "identity": {"type": "string"}, "is_real": {"type": "boolean"},
+    },
 }
 _POST = {
     "type": "object",
@@ -46,7 +48,10 @@ _POST = {
 }
 _TASK = {
     "type": "object",
-    "required": ["id", "uuid", "identity", "action", "status", "api_version", "errors", "input", "metadata", "request_date", "resolved_date", "resource", "staff_user", "user"],
+    "required": [
+        "id", "uuid", "identity", "action", "status", "api_version", "errors", "input", "metadata", "request_date", "resolved_date", "resource",
+        "staff_user", "user",
+    ],
     "properties": {
         "id": {"type": "integer"},
         "uuid": {"type": "string", "format": "uuid"},
@@ -195,7 +200,8 @@ def _portal_operation(action: Action) -> dict[str, Any]:
                 "content": _json({"type": "array", "items": {"$ref": f"#/components/schemas/{item}"}}),
             }
         elif status == 200:
-            responses["200"] = {"description": DESCRIPTIONS[200], "content": _json({"$ref": f"#/components/schemas/{RESPONSE_OBJECT.get(action.name, 'Task')}"})}
+            shape = RESPONSE_OBJECT.get(action.name, "Task")
+            responses["200"] = {"description": DESCRIPTIONS[200], "content": _json({"$ref": f"#/components/schemas/{shape}"})}
         else:
             responses[str(status)] = _error(status)
     responses["400"] = _error(400)

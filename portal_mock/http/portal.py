@@ -17,8 +17,9 @@ which is the busiest in the mock.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Mapping
+from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.types import Receive, Scope

@@ -59,7 +59,7 @@ class LiveServer:
         self._server = uvicorn.Server(uvicorn_config(app))
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, name="portal-mock", daemon=True)
 
-    def start(self, timeout: float = 10.0) -> "LiveServer":
+    def start(self, timeout: float = 10.0) -> LiveServer:
         self._thread.start()
         deadline = time.monotonic() + timeout
         while not self._server.started:
@@ -79,7 +79,7 @@ class LiveServer:
         self._thread.join(timeout=10)
         self._socket.close()
 
-    def __enter__(self) -> "LiveServer":
+    def __enter__(self) -> LiveServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -11,8 +11,9 @@ Imported by the plugin on first use only: it pulls in httpx.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence, overload
+from typing import TYPE_CHECKING, Any, overload
 
 import httpx
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from portal_mock.testing.servers import PortalServer
 
 
-def _journal_line(request: "PortalRequest") -> str:
+def _journal_line(request: PortalRequest) -> str:
     target = f"{request.path}?{request.query}" if request.query else request.path
     rule = f"{request.scenario}: {request.rule}" if request.rule else "no rule"
     return f"{request.method} {target} -> {request.status} {request.action or '(no action)'} [{rule}]"
@@ -51,8 +52,9 @@ class PortalRequest:
     error: str | None = None
 
     @classmethod
-    def from_entry(cls, entry: Mapping[str, Any]) -> "PortalRequest":
-        return cls(**{f.name: entry.get(f.name) for f in fields(cls)})
+    def from_entry(cls, entry: Mapping[str, Any]) -> PortalRequest:
+        values: dict[str, Any] = {f.name: entry.get(f.name) for f in fields(cls)}
+        return cls(**values)
 
     def __str__(self) -> str:
         return _journal_line(self)
@@ -81,7 +83,7 @@ class PortalRequests(Sequence[PortalRequest]):
     def __iter__(self) -> Iterator[PortalRequest]:
         return iter(self._requests)
 
-    def filter(self, action: str | None = None, method: str | None = None, status: int | None = None, path: str | None = None) -> "PortalRequests":
+    def filter(self, action: str | None = None, method: str | None = None, status: int | None = None, path: str | None = None) -> PortalRequests:
         """The requests with this action, method and status whose path
         starts with ``path`` (each only when given)."""
         kept = [
@@ -92,7 +94,8 @@ class PortalRequests(Sequence[PortalRequest]):
             and (status is None or r.status == status)
             and (path is None or r.path.startswith(path))
         ]
-        given = ", ".join(f"{name} {value}" for name, value in (("action", action), ("method", method), ("status", status), ("path", path)) if value is not None)
+        named = (("action", action), ("method", method), ("status", status), ("path", path))
+        given = ", ".join(f"{name} {value}" for name, value in named if value is not None)
         return PortalRequests(kept, f"{self._what} ({given})" if given else self._what)
 
     @property

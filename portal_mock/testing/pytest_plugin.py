@@ -10,8 +10,9 @@ session (per xdist worker), and stops when pytest is done.
 from __future__ import annotations
 
 import os
+from collections.abc import Generator, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generator, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -26,7 +27,8 @@ _REPORTED = pytest.StashKey[bool]()
 
 MARKERS = (
     "portal_scenario(name): answer this test's portal_mock key as the named scenario says (e.g. 'task-failure').",
-    "portal_clock(kind, factor=None): this test's portal_mock clock: 'manual' (the default), 'real', or 'scaled' with a factor, as in portal_clock('scaled', 100).",
+    "portal_clock(kind, factor=None): this test's portal_mock clock: 'manual' (the default), 'real', or 'scaled' with a factor,"
+    " as in portal_clock('scaled', 100).",
 )
 
 
@@ -73,7 +75,7 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     return f"portal-mock: driving the server at {url}" if url else None
 
 
-def _start(config: pytest.Config) -> "PortalServer":
+def _start(config: pytest.Config) -> PortalServer:
     url = _external_url(config)
     if url:
         from portal_mock.testing.servers import ExternalServer, ServerUnavailable
@@ -92,7 +94,7 @@ def _start(config: pytest.Config) -> "PortalServer":
 
 
 @pytest.fixture(scope="session")
-def portal_mock_server(pytestconfig: pytest.Config) -> "PortalServer":
+def portal_mock_server(pytestconfig: pytest.Config) -> PortalServer:
     """The session's portal-mock server (``.url``, ``.control``): started in
     this process on first use, or the one ``--portal-mock-url`` names.
     Closed when pytest is done rather than with the session's fixtures: the
@@ -139,7 +141,7 @@ def _scenario(node: pytest.Item) -> str | None:
 
 
 @pytest.fixture
-def portal_mock(portal_mock_server: "PortalServer", request: pytest.FixtureRequest) -> Iterator["PortalMock"]:
+def portal_mock(portal_mock_server: PortalServer, request: pytest.FixtureRequest) -> Iterator[PortalMock]:
     """A fresh key and account on the session's portal-mock server, with a
     manual clock: nothing to reset, nothing other tests can see."""
     from portal_mock.testing.fixture import PortalMock
@@ -158,7 +160,7 @@ def portal_mock(portal_mock_server: "PortalServer", request: pytest.FixtureReque
         pytest.fail(_server_errors(errors), pytrace=False)
 
 
-def _errors_of(mock: "PortalMock") -> list[str]:
+def _errors_of(mock: PortalMock) -> list[str]:
     """The test's internal errors so far.  Asking an external server can
     fail; a hook must not, so that becomes the test's failure instead."""
     try:

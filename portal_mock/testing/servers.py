@@ -140,10 +140,11 @@ class _InProcessControl(Control):
 
 class _Reporting:
     """The app as the built-in server serves it.  The app reports what its
-    handlers raise before answering 500; an exception that escapes the app
-    altogether (from the layer that journals and applies faults) would only
-    reach uvicorn's log, so it is reported here.  A dropped connection that
-    a scenario scripted is not an error."""
+    handlers (Portal and control) raise before answering 500; an exception
+    that escapes a Portal request's layer altogether (while it journals or
+    applies a fault) would only reach uvicorn's log, so it is reported here,
+    charged to the request's key.  A dropped connection that a scenario
+    scripted is not an error."""
 
     def __init__(self, app: Any, heard: Callable[[str | None, str], None]) -> None:
         self.app = app
@@ -155,8 +156,9 @@ class _Reporting:
         except ConnectionResetError:
             raise
         except Exception as error:
-            if scope["type"] == "http" and "portal.error" not in scope:
-                self.heard(scope.get("portal.key"), "".join(traceback.format_exception(error)))
+            record = scope.get("portal.record") if scope["type"] == "http" else None
+            if record is not None:
+                self.heard(record.key, "".join(traceback.format_exception(error)))
             raise
 
 
