@@ -143,17 +143,20 @@ class Journal:
 def verify(entries: Iterable[Entry], pattern: Match, status: int | None = None, closest: int = 3) -> dict[str, Any]:
     """How many entries match ``pattern`` (and ``status``), and the closest
     ones that did not, each with the reason it missed — WireMock's near
-    misses, for "why did my verification fail?"."""
+    misses, for "why did my verification fail?".  Each entry's facts are
+    built once, and the pattern's one-condition probes once per call."""
     matched = 0
     misses: list[tuple[int, Entry, str]] = []
+    probes = _probes(pattern)
     for entry in entries:
-        reason = pattern.mismatch(entry.facts())
+        facts = entry.facts()
+        reason = pattern.mismatch(facts)
         if reason is None and status is not None and entry.status != status:
             reason = f"status is {entry.status}, not {status}"
         if reason is None:
             matched += 1
         else:
-            misses.append((_distance(pattern, entry), entry, reason))
+            misses.append((sum(probe.mismatch(facts) is not None for probe in probes), entry, reason))
     misses.sort(key=lambda miss: (miss[0], -miss[1].id))
     return {
         "count": matched,
@@ -161,10 +164,10 @@ def verify(entries: Iterable[Entry], pattern: Match, status: int | None = None, 
     }
 
 
-def _distance(pattern: Match, entry: Entry) -> int:
-    """How many of the pattern's conditions the entry fails (fewer is nearer)."""
-    facts = entry.facts()
-    probes = [
+def _probes(pattern: Match) -> list[Match]:
+    """One ``Match`` per condition of ``pattern``: how many of them an entry
+    fails is its distance (fewer is nearer)."""
+    return [
         Match(actions=pattern.actions),
         Match(method=pattern.method),
         Match(path=pattern.path),
@@ -173,4 +176,3 @@ def _distance(pattern: Match, entry: Entry) -> int:
         *(Match(query={k: v}) for k, v in pattern.query.items()),
         *(Match(body={k: v}) for k, v in pattern.body.items()),
     ]
-    return sum(probe.mismatch(facts) is not None for probe in probes)
