@@ -22,6 +22,8 @@ _faker: Any = None
 # The variant (RFC 4122) and version (4) bits, as uuid.UUID(version=4) sets them.
 _UUID4_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
 _UUID4_SET = (0x8000 << 48) | (4 << 76)
+_LETTER_PAIRS = [string.ascii_uppercase[pair % 26] + string.ascii_uppercase[pair // 26] for pair in range(26 * 26)]
+"""Two letters for each number below 26², its base-26 digits lowest first."""
 
 
 def _shared_faker(seed: int) -> Any:
@@ -82,13 +84,10 @@ class FakeData:
 
     def mask(self) -> str:
         """``ABCD-1234``, from one draw (four choices of a letter and a
-        number cost four times as much, on every ticket made)."""
+        number cost four times as much, on every ticket made); the draw's
+        base-26 digits, lowest first, are the letters."""
         drawn, number = divmod(self.rng.randrange(26**4 * 10_000), 10_000)
-        letters = ""
-        for _ in range(4):
-            drawn, index = divmod(drawn, 26)
-            letters += string.ascii_uppercase[index]
-        return f"{letters}-{number:04d}"
+        return f"{_LETTER_PAIRS[drawn % 676]}{_LETTER_PAIRS[drawn // 676]}-{number:04d}"
 
     def person(self) -> tuple[str, str]:
         """A (name, email) pair that belong together."""

@@ -139,6 +139,8 @@ class Webhooks:
         return list(self._by_id.values())
 
     def listening_to(self, action: str) -> list[Webhook]:
+        if not self._by_id:
+            return []
         return [webhook for webhook in self._by_id.values() if webhook.listens_to(action)]
 
     def add(self, fields: dict[str, Any], client: dict[str, Any]) -> Webhook:
