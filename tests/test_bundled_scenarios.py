@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 import time
+import zipfile
+from pathlib import Path
 
 import pytest
 
 from portal_mock.scenarios.library import bundled_dir, load_catalog
 
-BUNDLED = ["default", "slow", "task-failure", "task-rejected", "unauthorized", "forbidden", "invalid-input", "flaky", "rate-limited", "never-resolves", "latency"]
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = [
+    "default", "slow", "task-failure", "task-rejected", "unauthorized", "forbidden", "invalid-input", "flaky", "rate-limited", "never-resolves", "latency",
+]
 
 
 def test_every_bundled_scenario_is_there_with_a_description():
@@ -18,8 +26,25 @@ def test_every_bundled_scenario_is_there_with_a_description():
         assert catalog.get(name).description
 
 
-def test_bundled_scenarios_ship_inside_the_package():
-    assert (bundled_dir() / "default.yaml").is_file()
+def test_bundled_scenarios_ship_inside_the_wheel(tmp_path):
+    """Build the wheel as ``pip install .`` would (from a copy of the
+    sources, so the checkout gets no ``build/``) and look inside it."""
+    source = tmp_path / "source"
+    shutil.copytree(ROOT / "portal_mock", source / "portal_mock", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "--wheel-dir", str(tmp_path / "dist"), str(source)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = (tmp_path / "dist").glob("portal_mock-*.whl")
+    shipped = set(zipfile.ZipFile(wheel).namelist())
+    bundled = {f"portal_mock/scenarios/bundled/{path.name}" for path in bundled_dir().glob("*.yaml")}
+    assert {f"portal_mock/scenarios/bundled/{name}.yaml" for name in BUNDLED} <= bundled <= shipped
+    assert {"portal_mock/scenarios/scenario.schema.json", "portal_mock/py.typed"} <= shipped
 
 
 def test_default_succeeds_after_the_task_delay(client):
