@@ -12,6 +12,8 @@ import httpx
 import pytest
 from helpers import start, stop, wait_until_serving
 
+from portal_mock.cli import main
+
 
 def test_serve_polls_a_task_to_success_over_a_socket():
     process, url, keys = start("--task-delay", "0.2", "--key", "secret-1", "--key", "secret-2")
@@ -54,10 +56,14 @@ def test_serve_mints_and_prints_a_key_and_a_curl_line():
         (["--bogus"], "unrecognized"),
     ],
 )
-def test_bad_flags_are_usage_errors(flags, phrase):
-    result = subprocess.run([sys.executable, "-m", "portal_mock", "serve", *flags], capture_output=True, text=True, timeout=30)
-    assert result.returncode == 2
-    assert phrase in result.stderr and "usage:" in result.stderr
+def test_bad_flags_are_usage_errors(flags, phrase, capsys):
+    """Refused while parsing, before anything is served: run in this process
+    (``python -m portal_mock`` itself is run by the tests around it)."""
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", *flags])
+    assert exited.value.code == 2
+    stderr = capsys.readouterr().err
+    assert phrase in stderr and "usage:" in stderr
 
 
 def test_console_script_and_module_agree():

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from helpers import TICKET
+from helpers import TICKET, TLS
 
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
@@ -133,7 +133,7 @@ def test_form_body_errors_name_fields(client):
 
 def test_concurrent_adds_get_distinct_ids(client):
     def add(_):
-        with httpx.Client(base_url=str(client.http.base_url), headers=client.http.headers) as http:
+        with httpx.Client(base_url=str(client.http.base_url), headers=client.http.headers, verify=TLS) as http:
             return http.post("/v1/ticket", json=TICKET).json()
 
     with ThreadPoolExecutor(8) as pool:
