@@ -13,16 +13,28 @@ from portal_mock.domain.clock import ClockSpec
 from portal_mock.http.server import LiveServer
 
 
-@pytest.fixture
-def live():
+@pytest.fixture(scope="module")
+def served():
     with LiveServer(create_app(Settings(clock=ClockSpec("manual"), keys=["main-key"], journal_size=50))) as server:
         yield server
 
 
-@pytest.fixture
-def control(live):
-    with control_of(live) as client:
+@pytest.fixture(scope="module")
+def module_control(served):
+    with control_of(served) as client:
         yield client
+
+
+@pytest.fixture
+def live(served, module_control):
+    """The module's server, started over: every account, the journal and the active scenario."""
+    module_control.reset()
+    return served
+
+
+@pytest.fixture
+def control(live, module_control):
+    return module_control
 
 
 def portal(live, key: str) -> httpx.Client:
