@@ -45,6 +45,13 @@ def lean_runs(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("PYTEST_ADDOPTS", LEAN_ADDOPTS)
 
 
+def in_a_subprocess(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    """``runpytest_subprocess`` without assert rewriting: these runs check
+    what the plugin does across processes, and rewriting faker's modules (the
+    package of a plugin, so pytest rewrites it) would be most of their time."""
+    return pytester.runpytest_subprocess("--assert=plain", *args)
+
+
 def write_tests(pytester: pytest.Pytester, body: str, name: str = "test_portal") -> Path:
     return pytester.makepyfile(**{name: HELPERS + textwrap.dedent(body)})
 
@@ -71,7 +78,7 @@ def test_a_session_that_never_asks_starts_nothing(pytester):
             assert not loaded
         """
     )
-    pytester.runpytest_subprocess().assert_outcomes(passed=1)
+    in_a_subprocess(pytester).assert_outcomes(passed=1)
 
 
 def test_markers_are_registered_and_work_under_strict_markers(pytester):
@@ -194,7 +201,7 @@ def test_xdist_workers_each_run_their_own_server(pytester):
     write_tests(pytester, ISOLATION)
     pytester.runpytest().assert_outcomes(passed=4)
     serial = seen(pytester)
-    result = pytester.runpytest_subprocess("-n", "2")
+    result = in_a_subprocess(pytester, "-n", "2")
     result.assert_outcomes(passed=4)
     parallel = seen(pytester)
     workers = {worker: url for worker, url, _, _ in parallel.values()}
@@ -384,13 +391,13 @@ def test_an_external_server_is_driven_through_the_control_api(pytester, monkeypa
     try:
         wait_until_serving(url)
         write_tests(pytester, f"URL = {url!r}\n" + EXTERNAL)
-        by_option = pytester.runpytest_subprocess(f"--portal-mock-url={url}/v1")
+        by_option = in_a_subprocess(pytester, f"--portal-mock-url={url}/v1")
         by_option.assert_outcomes(passed=2, failed=1)
         by_option.stdout.fnmatch_lines(
             [f"portal-mock: driving the server at {url}/v1", "*- Captured portal requests call -*", "GET /v1/task/nope -> 404 task:show*"]
         )
         monkeypatch.setenv("PORTAL_MOCK_URL", url)
-        again = pytester.runpytest_subprocess()
+        again = in_a_subprocess(pytester)
         again.assert_outcomes(passed=2, failed=1)
         first, second = (pytester.path / "labels.txt").read_text().splitlines()
         assert first == "test_portal.py::test_markers_reach_it"
