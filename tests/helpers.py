@@ -98,10 +98,6 @@ class Client:
         self.advance(2)
         return self.http.get(response.headers["location"]).json()
 
-    def tasks(self) -> list[dict]:
-        """This account's tasks, read through the control API."""
-        return self.control.tasks(key=self.key)
-
     def deliveries(self) -> list[dict]:
         """This account's webhook delivery attempts, oldest first."""
         return self.control.deliveries(self.key)
