@@ -135,7 +135,7 @@ def run(variant: str, directory: Path, tests: int) -> Run:
     if finished.returncode != 0:
         raise SystemExit(f"{variant}: pytest failed ({finished.returncode}):\n{finished.stdout}\n{finished.stderr}")
     stamps = json.loads(out.read_text())["stamps"]
-    each = [(later - earlier) * 1000 for earlier, later in zip(stamps[1:], stamps[2:])]
+    each = [(later - earlier) * 1000 for earlier, later in zip(stamps[1:], stamps[2:], strict=False)]
     return Run(variant, (stamps[1] - stamps[0]) * 1000, statistics.median(each), statistics.fmean(each), wall)
 
 
