@@ -108,14 +108,23 @@ class ClockSpec:
         return f"scaled:{self.factor:g}" if self.kind == "scaled" else self.kind
 
 
+def _any_case(word: str) -> str:
+    """``word`` as a pattern that ignores case without a flag: JSON Schema
+    patterns (ECMA-262) have none, and the control API's schema states
+    ``CLOCK_PATTERN`` as it is."""
+    return "".join(f"[{letter.lower()}{letter.upper()}]" for letter in word)
+
+
 CLOCK_PATTERN = (
-    r"^(?:real|manual|scaled:0*(?:[1-9][0-9]{0,99}(?:\.[0-9]*)?|\.0{0,99}[1-9][0-9]*)(?:[eE][+-]?[0-9]{1,2})?)$"
+    rf"^(?:{_any_case('real')}|{_any_case('manual')}|{_any_case('scaled')}:"
+    r"0*(?:[1-9][0-9]{0,99}(?:\.[0-9]*)?|\.0{0,99}[1-9][0-9]*)(?:[eE][+-]?[0-9]{1,2})?)$"
 )
 """The grammar of clocks, written once: ``real``, ``manual`` or
-``scaled:K`` with K a decimal or scientific number (``10``, ``0.5``,
-``1e3``) with a non-zero digit among its first hundred and an exponent of
-at most two digits, so every K it admits is positive and finite.  ``parse_clock`` reads with
-it, and the control API's schema (hence its OpenAPI document) states it."""
+``scaled:K`` in any case (``Manual`` is ``manual``), with K a decimal or
+scientific number (``10``, ``0.5``, ``1e3``) with a non-zero digit among
+its first hundred and an exponent of at most two digits, so every K it
+admits is positive and finite.  ``parse_clock`` reads with it, and the
+control API's schema (hence its OpenAPI document) states it."""
 
 _CLOCK = re.compile(CLOCK_PATTERN)
 
@@ -125,10 +134,10 @@ def parse_clock(text: str) -> ClockSpec:
     control API and the ``portal_clock`` marker all call this.
     ``ValueError`` says what a good one looks like."""
     if _CLOCK.fullmatch(text) is None:
-        if text.startswith("scaled"):
+        if text.lower().startswith("scaled"):
             raise ValueError(f"scaled clock needs a positive factor, as in scaled:10 (got {text!r})")
         raise ValueError(f"unknown clock {text!r}: use real, manual or scaled:K")
-    kind, _, factor = text.partition(":")
+    kind, _, factor = text.lower().partition(":")
     return ClockSpec(kind, float(factor)) if factor else ClockSpec(kind)
 
 
