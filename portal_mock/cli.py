@@ -8,14 +8,19 @@ cannot start says why and exits 1.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import signal
 import sys
 from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from portal_mock.domain.clock import ClockSpec, parse_clock
+from portal_mock import __version__
+from portal_mock.domain.clock import ClockSpec, parse_clock, parse_duration
 from portal_mock.domain.webhooks import is_loopback
+
+if TYPE_CHECKING:
+    from portal_mock.scenarios.rules import Delay, Scenario
 
 
 def _clock(text: str) -> ClockSpec:
@@ -25,14 +30,26 @@ def _clock(text: str) -> ClockSpec:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def _delay(text: str) -> float:
+def _duration(text: str) -> float:
+    """Seconds, in the scenario files' grammar (``2s``, ``250ms``) or as a
+    bare number of seconds."""
+    value: object = text
     try:
         value = float(text)
     except ValueError:
-        value = -1.0
-    if value < 0 or not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"expected seconds as a number >= 0, got {text!r}")
-    return value
+        pass
+    try:
+        return parse_duration(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _directory(text: str) -> str:
+    """A scenario directory must exist when the command starts: a typo is a
+    usage error, not a server that silently serves the bundled scenarios."""
+    if not Path(text).is_dir():
+        raise argparse.ArgumentTypeError(f"no directory at {text}")
+    return text
 
 
 def _port(text: str) -> int:
@@ -48,16 +65,31 @@ def _seed(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected an integer seed, got {text!r}") from None
 
 
+class _CommandParser(argparse.ArgumentParser):
+    """A subcommand's parser, which reports the arguments it does not know
+    itself: argparse leaves them to the top-level parser, whose usage says
+    nothing about the subcommand's flags."""
+
+    def parse_known_args(self, args: Sequence[str] | None = None, namespace: Any = None) -> tuple[Any, list[str]]:  # type: ignore[override]
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed, extras
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="portal-mock", description="An offline stand-in for the Nexcess/NocWorx Portal API.")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    parser.add_argument("--version", action="version", version=f"portal-mock {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_CommandParser)
 
     serve = commands.add_parser("serve", help="run the mock Portal", description="Run the mock Portal on a socket until Ctrl-C.")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, loopback only)")
     serve.add_argument("--port", type=_port, default=8080, help="port to bind; 0 picks a free one (default: 8080)")
     serve.add_argument("--seed", type=_seed, default=0, help="seed for every generated id and value (default: 0)")
     serve.add_argument("--clock", type=_clock, default=parse_clock("real"), help="real, manual or scaled:K (default: real)")
-    serve.add_argument("--task-delay", type=_delay, default=2.0, metavar="SECONDS", help="seconds until a queued task succeeds (default: 2)")
+    serve.add_argument(
+        "--task-delay", type=_duration, default=2.0, metavar="DURATION", help="time until a queued task succeeds: seconds, or 250ms, 2s, 1m (default: 2)"
+    )
     serve.add_argument("--key", action="append", default=[], metavar="KEY", help="accept this API key with every permission (repeatable; default: mint one)")
     serve.add_argument("--scenario", default="default", metavar="NAME", help="the active scenario (default: default)")
     _scenario_dirs(serve)
@@ -101,6 +133,7 @@ def _scenario_dirs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--scenarios",
         action="append",
+        type=_directory,
         default=[],
         metavar="DIR",
         help="also load the scenario files in DIR (repeatable; a name you reuse replaces the bundled one)",
@@ -160,15 +193,27 @@ def serve(args: argparse.Namespace) -> int:
         return 1
     url = url_of(sock)
     keys = app.state.mock.keys
+    catalog = app.state.mock.catalog
+    active = catalog.scenarios[settings.scenario]
     print(f"portal-mock serving the Portal API at {url}/v1", flush=False)
     for key in keys:
         print(f"  key:   {key}  (every permission)")
-    print(f"  clock: {settings.clock}, tasks succeed after {settings.task_delay:g}s, seed {settings.seed}")
-    print(f"  scenario: {settings.scenario} (of {len(app.state.mock.catalog.names)}: portal-mock scenarios lists them)")
+    print(f"  clock: {settings.clock}, {task_sentence(active, settings.task_delay)}, seed {settings.seed}")
+    print(f"  scenario: {settings.scenario}: {' '.join(active.description.split())}")
+    print(f"    (one of {len(catalog.names)}: portal-mock scenarios lists them)")
+    declared = [(token, spec, scenario) for scenario in catalog.scenarios.values() for token, spec in scenario.keys.items()]
+    if declared:
+        # The user's own keys, from their files: shown in full, like --key's.
+        print("  keys the scenario files declare:")
+        width = max(len(token) for token, _, _ in declared)
+        for token, spec, scenario in declared:
+            permissions = ", ".join(spec["permissions"]) if spec.get("permissions") else "every permission"
+            bound = spec.get("scenario") or scenario.name
+            print(f"    {token:<{width}}  scenario {bound}, account {spec.get('account') or scenario.name}, permissions: {permissions}")
     if settings.admin:
         guarded = " (needs the admin token)" if settings.admin_token else ""
         print(f"  control API: {url}/__mock{guarded}, described at {url}/__mock/openapi.json")
-    for notice in app.state.mock.catalog.notices:
+    for notice in catalog.notices:
         print(f"  note: {notice}")
     print("Try:")
     print(
@@ -183,6 +228,41 @@ def serve(args: argparse.Namespace) -> int:
     freeze_survivors()
     uvicorn.Server(uvicorn_config(app, access_log=args.access_log)).run(sockets=[sock])
     return 0
+
+
+_OUTCOMES = {"success": "tasks succeed", "failure": "tasks fail", "rejected": "tasks are rejected"}
+
+
+def task_sentence(scenario: Scenario, task_delay: float) -> str:
+    """What ``scenario`` does to the task of a plain ticket:add, for the
+    banner: the outcome and delay of the first rule that scripts it, or the
+    server's ``--task-delay`` when no rule does (a rule that answers
+    ticket:add itself, such as a forced 422, leaves it to the description)."""
+    from portal_mock.scenarios.rules import RequestFacts
+
+    ticket_add = RequestFacts(method="POST", path="/v1/ticket", action="ticket:add", queued=True)
+    for rule in scenario.rules:
+        script = rule.task
+        if script is None or rule.match.mismatch(ticket_add) is not None:
+            continue
+        if script.after is not None and script.after.kind == "never":
+            return f"tasks stay pending forever (rule {rule.label!r})"
+        if script.after_polls is not None:
+            when = f"after {script.after_polls} polls"
+        else:
+            when = _after(script.after, task_delay)
+        return f"{_OUTCOMES[script.outcome]} {when} (rule {rule.label!r})"
+    return f"tasks succeed after {task_delay:g}s"
+
+
+def _after(delay: Delay | None, task_delay: float) -> str:
+    if delay is None:
+        return f"after {task_delay:g}s"
+    if delay.kind == "uniform":
+        return f"after {delay.a:g}-{delay.b:g}s"
+    if delay.kind == "lognormal":
+        return f"after about {delay.a:g}s"
+    return f"after {delay.a:g}s"
 
 
 def list_scenarios(args: argparse.Namespace) -> int:
