@@ -52,6 +52,25 @@ def _directory(text: str) -> str:
     return text
 
 
+def _ready_file(text: str) -> str:
+    """A path whose directory exists: a typo is a usage error, not a file
+    that never appears."""
+    path = Path(text)
+    if not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(f"no directory at {path.parent} for {text}")
+    return text
+
+
+def _url(text: str) -> str:
+    from urllib.parse import urlsplit
+
+    url = text if "://" in text else f"http://{text}"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(f"expected an http:// URL, got {text!r}")
+    return url
+
+
 def _port(text: str) -> int:
     if not text.isdigit() or int(text) > 65535:
         raise argparse.ArgumentTypeError(f"expected a port number 0-65535, got {text!r}")
@@ -106,7 +125,20 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--remote-webhooks", action="store_true", help="deliver webhooks to non-loopback hosts too (off: a test run never reaches off the machine)"
     )
-    serve.add_argument("--access-log", action="store_true", help="log every request line (off by default: it costs throughput)")
+    serve.add_argument(
+        "--access-log", action="store_true", help="print a line per request on stderr: method, path, status, duration, action, rule, key (last four characters)"
+    )
+    serve.add_argument(
+        "--ready-file", type=_ready_file, metavar="PATH", help="write the server's URL into PATH once it serves (and remove it on exit), for scripts to wait on"
+    )
+
+    ready = commands.add_parser(
+        "wait",
+        help="wait until a server answers",
+        description="Poll URL/__mock/health (or URL itself, when it has a path) until a server answers, with any status. Exit 0 then, 1 on timeout.",
+    )
+    ready.add_argument("url", type=_url, metavar="URL", help="the server, as the banner prints it (http://127.0.0.1:8080), or a URL to poll")
+    ready.add_argument("--timeout", type=_duration, default=10.0, metavar="DURATION", help="give up after this long: seconds, or 500ms, 30s, 1m (default: 10)")
 
     listing = commands.add_parser("scenarios", help="list the scenarios available", description="List every scenario (bundled and yours) with its description.")
     _scenario_dirs(listing)
@@ -155,9 +187,12 @@ def serve(args: argparse.Namespace) -> int:
     from portal_mock.engine.gc_policy import freeze_survivors
     from portal_mock.engine.state import Settings
     from portal_mock.http.app import create_app
-    from portal_mock.http.server import bind, url_of, uvicorn_config
+    from portal_mock.http.server import AnnouncingServer, bind, log_access, url_of, uvicorn_config
     from portal_mock.scenarios.library import CatalogError
 
+    if args.ready_file is not None:
+        # Nobody waiting for it may mistake the last run's file for this one's.
+        Path(args.ready_file).unlink(missing_ok=True)
     if not is_loopback(args.host) and not args.admin_token and not args.no_admin:
         print(
             f"portal-mock serve: error: refusing to serve the control API on {args.host}, which is not loopback, without a token:"
@@ -176,6 +211,7 @@ def serve(args: argparse.Namespace) -> int:
         admin=not args.no_admin,
         admin_token=args.admin_token or None,
         remote_webhooks=args.remote_webhooks,
+        access_log=args.access_log,
     )
     try:
         app = create_app(settings)
@@ -226,8 +262,55 @@ def serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, _exit_cleanly)
     signal.signal(signal.SIGTERM, _exit_cleanly)
     freeze_survivors()
-    uvicorn.Server(uvicorn_config(app, access_log=args.access_log)).run(sockets=[sock])
+    config = uvicorn_config(app)
+    if settings.access_log:
+        log_access()
+    if args.ready_file is None:
+        uvicorn.Server(config).run(sockets=[sock])
+        return 0
+    ready = Path(args.ready_file)
+    try:
+        AnnouncingServer(config, on_ready=lambda: _write_atomically(ready, url + "\n")).run(sockets=[sock])
+    finally:
+        ready.unlink(missing_ok=True)
     return 0
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write through a temporary file and a rename, so whoever waits for
+    ``path`` never reads it half-written."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
+
+
+def wait(args: argparse.Namespace) -> int:
+    """Poll until the server answers: any HTTP status counts (a 401 from a
+    guarded control API, a 404 with ``--no-admin``: something is serving).
+    urllib, not httpx, so the command starts fast; proxies are ignored, as
+    a proxy could answer for a server that is not there."""
+    import http.client
+    import time
+    import urllib.error
+    import urllib.request
+    from urllib.parse import urlsplit
+
+    target = args.url.rstrip("/") + "/__mock/health" if urlsplit(args.url).path in ("", "/") else args.url
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    deadline = time.monotonic() + args.timeout
+    while True:
+        try:
+            opener.open(target, timeout=max(0.05, min(1.0, deadline - time.monotonic()))).close()
+            return 0
+        except urllib.error.HTTPError as answered:
+            answered.close()
+            return 0
+        except (OSError, http.client.HTTPException) as error:
+            reason = getattr(error, "reason", error)
+        if time.monotonic() >= deadline:
+            print(f"portal-mock wait: no answer from {target} within {args.timeout:g}s (last: {reason})", file=sys.stderr)
+            return 1
+        time.sleep(0.05)
 
 
 _OUTCOMES = {"success": "tasks succeed", "failure": "tasks fail", "rejected": "tasks are rejected"}
@@ -282,34 +365,26 @@ def list_scenarios(args: argparse.Namespace) -> int:
 
 
 def validate(args: argparse.Namespace) -> int:
-    from pathlib import Path
+    """The check ``serve`` makes of its ``--scenarios`` (the bundled
+    scenarios included, so keys and names across files are checked too),
+    run on the given files and directories."""
+    from portal_mock.scenarios.library import CatalogError, load_catalog
 
-    from portal_mock.scenarios.files import Problem, read_scenario
-    from portal_mock.scenarios.library import scenario_files
-
-    files: list[Path] = []
-    problems: list[Problem] = []
-    for raw in args.paths:
-        path = Path(raw)
-        if path.is_dir():
-            files.extend(scenario_files(path))
-        elif path.exists():
-            files.append(path)
-        else:
-            problems.append(Problem(raw, 1, 1, "no such file or directory"))
-    names: dict[str, Path] = {}
-    for file in files:
-        scenario, found = read_scenario(file)
-        problems.extend(found)
-        if scenario is None:
-            continue
-        if scenario.name in names:
-            problems.append(Problem(str(file), 1, 1, f"duplicate scenario name {scenario.name!r} (also in {names[scenario.name]})"))
-        names.setdefault(scenario.name, file)
-    _print_problems(problems)
-    valid = len(files) - len({p.path for p in problems if p.path in map(str, files)})
-    print(f"{valid} of {len(files)} scenario files valid" if files else "no scenario files found", file=sys.stderr if problems else sys.stdout)
-    return 1 if problems or not files else 0
+    try:
+        catalog = load_catalog(args.paths)
+    except CatalogError as error:
+        _print_problems(error.problems)
+        files = error.files
+        invalid = {p.path for p in error.problems} & {str(f) for f in files}
+        print(f"{len(files) - len(invalid)} of {len(files)} scenario files valid" if files else "no scenario files found", file=sys.stderr)
+        return 1
+    for notice in catalog.notices:
+        print(f"note: {notice}")
+    if not catalog.files:
+        print("no scenario files found", file=sys.stderr)
+        return 1
+    print(f"{len(catalog.files)} of {len(catalog.files)} scenario files valid")
+    return 0
 
 
 def print_schema(args: argparse.Namespace) -> int:
@@ -334,7 +409,7 @@ def print_openapi(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"serve": serve, "scenarios": list_scenarios, "validate": validate, "schema": print_schema, "openapi": print_openapi}
+COMMANDS = {"serve": serve, "wait": wait, "scenarios": list_scenarios, "validate": validate, "schema": print_schema, "openapi": print_openapi}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -96,7 +96,7 @@ def test_a_user_file_overrides_a_bundled_name_and_says_so(tmp_path):
 
 def test_keys_bound_to_unknown_scenarios_are_refused(tmp_path):
     (tmp_path / "a.yaml").write_text("name: a\nkeys:\n  k1: {scenario: nowhere}\n")
-    with pytest.raises(CatalogError, match="unknown scenario 'nowhere'"):
+    with pytest.raises(CatalogError, match="Unknown scenario 'nowhere'"):
         load_catalog([tmp_path])
 
 
@@ -154,6 +154,6 @@ def test_serve_refuses_broken_scenarios_with_their_location(tmp_path):
 
 
 def test_serve_refuses_an_unknown_active_scenario():
-    result = run("serve", "--port", "0", "--scenario", "nope")
+    result = run("serve", "--port", "0", "--scenario", "flaky2")
     assert result.returncode == 2
-    assert "unknown scenario 'nope'" in result.stderr
+    assert "portal-mock serve: error: Unknown scenario 'flaky2'; did you mean 'flaky'?" in result.stderr

@@ -57,6 +57,9 @@ class Settings:
     admin_token: str | None = None
     webhook_retry_delays: tuple[float, ...] = DEFAULT_RETRY_DELAYS
     remote_webhooks: bool = False
+    access_log: bool = False
+    """Log one line per request to the ``portal_mock.access`` logger (``serve
+    --access-log``); off, the request path pays one boolean check."""
 
 
 def parse_prefer(value: str) -> dict[str, str]:

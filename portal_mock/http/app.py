@@ -20,9 +20,10 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from portal_mock.domain.errors import Problem
+from portal_mock.domain.redaction import redact
 from portal_mock.engine.state import MockState, Settings
 from portal_mock.http import control, portal
 from portal_mock.http.bodies import ClientGone
@@ -32,6 +33,8 @@ from portal_mock.http.wire import PortalError, Reply, problem_response
 from portal_mock.scenarios.reload import watch_scenarios
 
 log = logging.getLogger("portal_mock")
+access = logging.getLogger("portal_mock.access")
+"""``serve --access-log``'s lines, one per request (see ``PortalLayer``)."""
 
 INTERNAL_ERROR = "The mock hit an internal error; the server log has the details."
 CLIENT_GONE = 499
@@ -78,16 +81,26 @@ class PortalLayer:
     on to the Starlette app.
 
     It must be outermost: a fault drops the connection through the server's
-    own ``send``, which any Starlette middleware would wrap."""
+    own ``send``, which any Starlette middleware would wrap.
+
+    With access logging on it also logs each request, from the same
+    record: a Portal request with its action, the rule that decided it and
+    the key redacted; a control request with only its status and duration
+    (the control plane has no action or rule, and its query may hold a
+    full key)."""
 
     def __init__(self, app: ASGIApp, state: MockState) -> None:
         self.app = app
         self.state = state
         self.portal = portal.Portal(state)
+        self.access_log = state.settings.access_log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or control.addresses(scope["path"]):
-            await self.app(scope, receive, send)
+            if self.access_log and scope["type"] == "http":
+                await self._logged_control(scope, receive, send)
+            else:
+                await self.app(scope, receive, send)
             return
         started, clock = time.time(), time.perf_counter()
         record = scope["portal.record"] = RequestRecord(scope["query_string"].decode("latin-1"))
@@ -108,6 +121,18 @@ class PortalLayer:
                 await apply_fault(fault, answer.start(), answer.body, send)
         finally:
             decision = record.decision
+            duration = time.perf_counter() - clock
+            if self.access_log:
+                access.info(
+                    "%s %s -> %d in %.1f ms %s [%s] key %s",
+                    scope["method"],
+                    scope["path"],
+                    status,
+                    duration * 1000,
+                    record.action or "-",
+                    f"{decision.scenario}: {decision.rule}" if decision else "no rule",
+                    redact(record.key) if record.key else "-",
+                )
             self.state.journal.record(
                 time=started,
                 method=scope["method"],
@@ -121,9 +146,23 @@ class PortalLayer:
                 scenario=decision.scenario if decision else None,
                 rule=decision.rule if decision else None,
                 status=status,
-                duration=time.perf_counter() - clock,
+                duration=duration,
                 error=record.error,
             )
+
+    async def _logged_control(self, scope: Scope, receive: Receive, send: Send) -> None:
+        clock, status = time.perf_counter(), 0
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            access.info("%s %s -> %d in %.1f ms control", scope["method"], scope["path"], status, (time.perf_counter() - clock) * 1000)
 
     def _internal_error(self, scope: Scope, record: RequestRecord, error: Exception) -> Reply:
         """The traceback goes to the log, the journal entry and the state's

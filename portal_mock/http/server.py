@@ -8,9 +8,12 @@ milliseconds and stops with the session.
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
+import sys
 import threading
 import time
+from collections.abc import Callable
 
 import uvicorn
 from starlette.types import ASGIApp
@@ -44,9 +47,38 @@ def url_of(sock: socket.socket) -> str:
 
 def uvicorn_config(app: ASGIApp, access_log: bool = False) -> uvicorn.Config:
     """The settings every portal-mock server runs with (see bench/RESULTS.md
-    for why): uvloop and httptools where installed, and no access log unless
-    asked for.  The lifespan runs the scenario watcher."""
+    for why): uvloop and httptools where installed, and no uvicorn access
+    log unless asked for (``serve --access-log`` logs through the app
+    instead: see ``log_access``).  The lifespan runs the scenario watcher."""
     return uvicorn.Config(app, lifespan="on", access_log=access_log, log_level="warning", server_header=False)
+
+
+def log_access() -> None:
+    """Print the app's access lines (``portal_mock.access``, at INFO) on
+    stderr, one message a line.  uvicorn runs at WARNING, so they need a
+    logger of their own; uvicorn's own access log stays off, which leaves
+    exactly one line per request."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("portal_mock.access")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
+class AnnouncingServer(uvicorn.Server):
+    """A uvicorn server that calls ``on_ready`` once it serves: after the
+    lifespan has started and the sockets are being answered, which is when
+    ``serve --ready-file`` may tell a script to go ahead."""
+
+    def __init__(self, config: uvicorn.Config, on_ready: Callable[[], None]) -> None:
+        super().__init__(config)
+        self.on_ready = on_ready
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            self.on_ready()
 
 
 class LiveServer:
