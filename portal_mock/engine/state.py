@@ -77,7 +77,8 @@ class MockState:
         self.settings = settings
         self.catalog = catalog or load_catalog(settings.scenario_dirs)
         if self.catalog.get(settings.scenario) is None:
-            raise ValueError(f"unknown scenario {settings.scenario!r}; known: {', '.join(self.catalog.names)}")
+            # a ValueError: the settings, not a client's request, are wrong
+            raise ValueError(UnknownName("scenario", settings.scenario, self.catalog.names).message)
         self.active = settings.scenario
         self.started = time.monotonic()
         self.journal = Journal(settings.journal_size)

@@ -20,7 +20,8 @@ from typing import Any
 import yaml
 
 from portal_mock.catalog.actions import BY_NAME
-from portal_mock.domain.clock import parse_duration
+from portal_mock.domain.accounts import Registry
+from portal_mock.domain.clock import ClockSpec, parse_duration
 from portal_mock.scenarios.rules import (
     FAULTS,
     Delay,
@@ -143,9 +144,10 @@ def _schema_message(error: Any) -> tuple[NodePath, bool, str]:
     return path, False, f"{name}: {error.message}"
 
 
-def _semantic(data: dict[str, Any], skip: set[int]) -> tuple[Scenario | None, list[tuple[NodePath, bool, str]]]:
+def _semantic(data: dict[str, Any], skip: set[int], skip_tickets: set[int]) -> tuple[Scenario | None, list[tuple[NodePath, bool, str]]]:
     """Build the scenario, collecting what the schema cannot say.  Rules in
-    ``skip`` already failed the schema and are not looked at again."""
+    ``skip`` and tickets in ``skip_tickets`` already failed the schema and
+    are not looked at again."""
     found: list[tuple[NodePath, bool, str]] = []
     rules: list[Rule] = []
 
@@ -230,10 +232,13 @@ def _semantic(data: dict[str, Any], skip: set[int]) -> tuple[Scenario | None, li
             )
         )
     seen_ids: set[int] = set()
-    for index, ticket in enumerate(data.get("tickets") or []):
+    tickets = data.get("tickets")
+    for index, ticket in enumerate(tickets if isinstance(tickets, list) else []):
         wanted = ticket.get("id") if isinstance(ticket, dict) else None
         if wanted in seen_ids:
             found.append((("tickets", index, "id"), False, f"ticket id {wanted} is given twice"))
+        elif index not in skip_tickets and (refused := _seed_problem(ticket, data.get("seed", 0))) is not None:
+            found.append((("tickets", index), False, f"ticket {index + 1}: {refused}"))
         if wanted is not None:
             seen_ids.add(wanted)
     if found:
@@ -249,6 +254,28 @@ def _semantic(data: dict[str, Any], skip: set[int]) -> tuple[Scenario | None, li
         ),
         [],
     )
+
+
+def _seed_problem(ticket: Any, seed: int | str) -> str | None:
+    """Why an account could not start with ``ticket``, as the account itself
+    would say (its checks include formats the file's JSON Schema only
+    annotates, such as email addresses), or ``None``.  Checked by seeding a
+    scratch account, so a file that passes here never stops a server."""
+    try:
+        Registry(seed=seed).create_account("check", clock=ClockSpec("manual"), tickets=[ticket])
+    except ValueError as error:
+        return str(error).removeprefix("ticket 1: ")
+    return None
+
+
+def _cross_file_marks(data: dict[str, Any], marks: _Marks) -> dict[NodePath, Mark]:
+    """The marks ``Scenario.marks`` keeps for the checks across files."""
+    kept: dict[NodePath, Mark] = {("name",): marks.at(("name",), key=True)}
+    for token, spec in (data.get("keys") or {}).items():
+        kept[("keys", token)] = marks.at(("keys", token), key=True)
+        if isinstance(spec, dict) and "scenario" in spec:
+            kept[("keys", token, "scenario")] = marks.at(("keys", token, "scenario"))
+    return kept
 
 
 def parse_scenario(text: str, path: str = "<scenario>", schema: bool = True) -> tuple[Scenario | None, list[Problem]]:
@@ -290,10 +317,11 @@ def parse_scenario(text: str, path: str = "<scenario>", schema: bool = True) -> 
     issues = [_schema_message(error) for error in errors]
     paths = [tuple(error.absolute_path) for error in errors]
     broken_rules = {path[1] for path in paths if len(path) >= 2 and path[0] == "rules"}
+    broken_tickets = {path[1] for path in paths if len(path) >= 2 and path[0] == "tickets"}
     if ("rules",) in paths:
         scenario = None
     else:
-        scenario, more = _semantic(data, broken_rules)
+        scenario, more = _semantic(data, broken_rules, broken_tickets)
         issues.extend(more)
     for where, is_key, message in issues:
         problems.append(Problem(path, *marks.at(where, key=is_key), message))
@@ -302,6 +330,7 @@ def parse_scenario(text: str, path: str = "<scenario>", schema: bool = True) -> 
         return None, problems
     assert scenario is not None, "_semantic builds the scenario whenever it finds no problem"
     scenario.origin = path
+    scenario.marks = _cross_file_marks(data, marks)
     return scenario, []
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from portal_mock.domain.errors import UnknownName
 from portal_mock.domain.redaction import redact
 from portal_mock.scenarios.files import Problem, read_scenario
 from portal_mock.scenarios.rules import Scenario
@@ -40,9 +41,14 @@ def scenario_files(directory: Path) -> list[Path]:
 
 @dataclass
 class Catalog:
+    """The scenarios by name; ``notices`` says which user files replaced a
+    bundled one; ``user_dirs`` are the paths given (directories or files),
+    which the reload watcher watches; ``files`` are the user files read."""
+
     scenarios: dict[str, Scenario]
     notices: list[str] = field(default_factory=list)
     user_dirs: tuple[Path, ...] = ()
+    files: tuple[Path, ...] = ()
 
     def get(self, name: str) -> Scenario | None:
         return self.scenarios.get(name)
@@ -53,79 +59,96 @@ class Catalog:
 
 
 class CatalogError(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
+    """Every problem of a set of scenario files; ``files`` are the user
+    files that were read (``validate`` counts the valid ones)."""
+
+    def __init__(self, problems: list[Problem], files: tuple[Path, ...] = ()) -> None:
         super().__init__("\n".join(map(str, problems)))
         self.problems = problems
+        self.files = files
 
 
-def _first_line(scenario: Scenario, needle: str) -> int:
-    """The line of ``needle`` in the scenario's file (for cross-file problems)."""
-    try:
-        for number, line in enumerate(Path(scenario.origin).read_text(encoding="utf-8").splitlines(), 1):
-            if needle in line:
-                return number
-    except OSError:
-        pass
-    return 1
-
-
-def load_catalog(user_dirs: Iterable[Path | str] = ()) -> Catalog:
-    """Read the bundled scenarios, then each user directory in order.
-
-    A user file may replace a bundled scenario of the same name (a notice
-    says so); two user files with one name, a key declared twice, or a key
-    bound to a scenario that does not exist are problems.  Raises
-    ``CatalogError`` with every problem of every file.
-    """
-    dirs = tuple(Path(d) for d in user_dirs)
+def user_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """The scenario files ``paths`` name (a file itself, a directory's
+    ``scenario_files``), each once, in order; a path that is neither is a
+    problem."""
+    files: list[Path] = []
+    seen: set[Path] = set()
     problems: list[Problem] = []
+    for path in paths:
+        if path.is_dir():
+            found = scenario_files(path)
+        elif path.is_file():
+            found = [path]
+        else:
+            problems.append(Problem(str(path), 1, 1, "no such file or directory"))
+            continue
+        for file in found:
+            if file.resolve() not in seen:
+                seen.add(file.resolve())
+                files.append(file)
+    return files, problems
+
+
+def load_catalog(paths: Iterable[Path | str] = ()) -> Catalog:
+    """The one check of scenario files: ``portal-mock validate``, ``serve
+    --scenarios``, the reload watcher and the pytest plugin's
+    ``portal_mock_scenarios`` all call it, so none passes what another
+    refuses.
+
+    Reads the bundled scenarios, then each path in order (a file, or the
+    scenario files directly inside a directory).  A user file may replace a
+    bundled scenario of the same name (a notice says so); two user files
+    with one name, a key declared twice (bundled keys included), a key bound
+    to a scenario that does not exist, and everything ``read_scenario``
+    finds are problems.  Raises ``CatalogError`` with every problem of every
+    file, each at its ``file:line:col``.
+    """
+    given = tuple(Path(p) for p in paths)
+    files, problems = user_files(given)
     notices: list[str] = []
     scenarios: dict[str, Scenario] = {}
     bundled: set[str] = set()
-    for tier, directory in [("bundled", bundled_dir())] + [("user", d) for d in dirs]:
-        if tier == "user" and not directory.is_dir():
-            problems.append(Problem(str(directory), 1, 1, "not a directory"))
+    sources = [(file, True) for file in scenario_files(bundled_dir())] + [(file, False) for file in files]
+    for file, shipped in sources:
+        scenario, found = read_scenario(file, schema=not shipped)
+        problems.extend(found)
+        if scenario is None:
             continue
-        for file in scenario_files(directory):
-            scenario, found = read_scenario(file, schema=tier == "user")
-            problems.extend(found)
-            if scenario is None:
-                continue
-            previous = scenarios.get(scenario.name)
-            if previous is not None and scenario.name in bundled and tier == "user":
+        previous = scenarios.get(scenario.name)
+        if previous is not None and scenario.name in bundled and not shipped:
+            if Path(previous.origin).resolve() != file.resolve():  # not the bundled file itself, as validated
                 notices.append(f"scenario {scenario.name!r} from {file} overrides the bundled one")
-                bundled.discard(scenario.name)
-            elif previous is not None:
-                line = _first_line(scenario, "name:")
-                problems.append(Problem(str(file), line, 1, f"duplicate scenario name {scenario.name!r} (also in {previous.origin})"))
-                continue
-            if tier == "bundled":
-                bundled.add(scenario.name)
-            scenarios[scenario.name] = scenario
+            bundled.discard(scenario.name)
+        elif previous is not None:
+            problems.append(Problem(str(file), *scenario.mark("name"), f"duplicate scenario name {scenario.name!r} (also in {previous.origin})"))
+            continue
+        if shipped:
+            bundled.add(scenario.name)
+        scenarios[scenario.name] = scenario
     owners: dict[str, Scenario] = {}
     for scenario in scenarios.values():
         for token, spec in scenario.keys.items():
             if token in owners:
-                problems.append(Problem(scenario.origin, _first_line(scenario, token), 1, f"key {redact(token)} is also declared in {owners[token].origin}"))
-            owners[token] = scenario
+                problems.append(Problem(scenario.origin, *scenario.mark("keys", token), f"key {redact(token)} is also declared in {owners[token].origin}"))
+            owners.setdefault(token, scenario)
             bound = spec.get("scenario")
             if bound and bound not in scenarios:
-                problems.append(Problem(scenario.origin, _first_line(scenario, bound), 1, f"key is bound to unknown scenario {bound!r}"))
+                problems.append(Problem(scenario.origin, *scenario.mark("keys", token, "scenario"), UnknownName("scenario", bound, scenarios).message))
     if DEFAULT not in scenarios:
         problems.append(Problem(str(bundled_dir()), 1, 1, "no 'default' scenario"))
     if problems:
-        raise CatalogError(problems)
-    return Catalog(scenarios, notices, dirs)
+        raise CatalogError(problems, tuple(files))
+    return Catalog(scenarios, notices, given, tuple(files))
 
 
-def fingerprint(dirs: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
+def fingerprint(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
     """What changes when a user edits, adds or removes a scenario file."""
     marks = []
-    for directory in dirs:
-        for file in scenario_files(Path(directory)):
-            try:
-                stat = file.stat()
-            except OSError:
-                continue
-            marks.append((str(file), stat.st_mtime_ns, stat.st_size))
+    for file in user_files(paths)[0]:
+        try:
+            stat = file.stat()
+        except OSError:
+            continue
+        marks.append((str(file), stat.st_mtime_ns, stat.st_size))
     return tuple(marks)

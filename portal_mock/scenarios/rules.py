@@ -307,6 +307,14 @@ class Scenario:
     tickets: list[dict[str, Any]] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
     origin: str = ""
+    marks: dict[tuple[Any, ...], tuple[int, int]] = field(default_factory=dict, repr=False)
+    """Line and column of the places checks across files point at (the
+    name, each declared key, the scenario a key is bound to), so those
+    problems are located as precisely as one file's own."""
+
+    def mark(self, *path: Any) -> tuple[int, int]:
+        """Where ``path`` (as in ``marks``) is in the file; its start if not known."""
+        return self.marks.get(path, (1, 1))
 
     def decide(self, facts: RequestFacts, book: RuleBook, now: float, default_delay: float) -> Decision | None:
         """The first active matching rule's effects, counting the match now
