@@ -12,7 +12,7 @@ from __future__ import annotations
 import hmac
 import re
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +21,7 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 
 from portal_mock.domain.accounts import ALL_PERMISSIONS, Account, Key
-from portal_mock.domain.clock import CLOCK_PATTERN
+from portal_mock.domain.clock import CLOCK_PATTERN, parse_clock
 from portal_mock.domain.errors import Invalid, Problem
 from portal_mock.domain.redaction import bearer_token, redact
 from portal_mock.domain.tasks import OUTCOMES, STATUSES
@@ -60,6 +60,20 @@ class Operation:
     statuses: tuple[int, ...] = (200,)
     media_type: str = JSON
     required_query: tuple[str, ...] = ()
+    readers: Mapping[str, Callable[[Any], object]] = field(default_factory=dict)
+    """Body fields whose grammar a domain parser owns (``clock``:
+    ``parse_clock``).  The schema states the grammar for the document; the
+    parser's ``ValueError`` words a refusal, so a client reads a sentence
+    rather than the schema's regular expression."""
+
+
+def _body(properties: dict[str, Any], *required: str) -> dict[str, Any]:
+    """A control operation's JSON body: these fields and no others, so a
+    misspelt one (``senario``) is refused by name instead of ignored."""
+    schema: dict[str, Any] = {"type": "object", "additionalProperties": False, "properties": properties}
+    if required:
+        schema["required"] = list(required)
+    return schema
 
 
 OPERATIONS: tuple[Operation, ...] = (
@@ -67,36 +81,36 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("scenarios", "GET", "/scenarios", "Every scenario, with its description"),
     Operation(
         "set_scenario", "PUT", "/scenario", "Set the server's active scenario, or bind one key to a scenario",
-        {"type": "object", "required": ["name"], "properties": {"name": {"type": "string", "minLength": 1}, "key": _KEY}}, statuses=(200, 404, 422),
+        _body({"name": {"type": "string", "minLength": 1}, "key": _KEY}, "name"), statuses=(200, 404, 422),
     ),
     Operation(
         "mint_key", "POST", "/keys", "A fresh key in a fresh, empty account",
-        {
-            "type": "object",
-            "properties": {
+        _body(
+            {
                 "scenario": {"type": "string", "minLength": 1},
                 "permissions": {"type": "array", "items": {"type": "string", "enum": list(ALL_PERMISSIONS)}},
                 "label": {"type": "string", "minLength": 1, "description": "names the account; seeds its data with the server seed"},
                 "seed": {"type": ["integer", "string"]},
                 "clock": {"type": "string", "pattern": CLOCK_PATTERN, "description": "real, manual or scaled:K, K a positive number (default: the server's)"},
                 "user": {"type": "string", "description": "<name> - <email>"},
-            },
-        },
+            }
+        ),
         statuses=(201, 404, 409, 422),
+        readers={"clock": parse_clock},
     ),
     Operation(
         "reset", "POST", "/reset", "Start over: every account, or the account of one key",
-        {"type": "object", "properties": {"key": _KEY}}, statuses=(200, 404, 422),
+        _body({"key": _KEY}), statuses=(200, 404, 422),
     ),
     Operation("clock", "GET", "/clock", "Read the clock (the server's, or a key's account's)", query={"key": _STRING}, statuses=(200, 404)),
     Operation(
         "clock_advance", "POST", "/clock/advance", "Move manual clocks forward, resolving what falls due",
-        {"type": "object", "required": ["seconds"], "properties": {"seconds": {"type": "number", "minimum": 0}, "key": _KEY}},
+        _body({"seconds": {"type": "number", "minimum": 0}, "key": _KEY}, "seconds"),
         statuses=(200, 404, 409, 422),
     ),
     Operation(
         "clock_set", "POST", "/clock/set", "Set manual clocks to a unix time (never backwards)",
-        {"type": "object", "required": ["time"], "properties": {"time": {"type": "number", "minimum": 0}, "key": _KEY}},
+        _body({"time": {"type": "number", "minimum": 0}, "key": _KEY}, "time"),
         statuses=(200, 404, 409, 422),
     ),
     Operation(
@@ -109,7 +123,7 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation(
         "resolve_task", "POST", "/tasks/{uuid}/resolve", "Finish a task now",
-        {"type": "object", "properties": {"outcome": {"type": "string", "enum": list(OUTCOMES)}, "errors": {"type": "object"}}},
+        _body({"outcome": {"type": "string", "enum": list(OUTCOMES)}, "errors": {"type": "object"}}),
         statuses=(200, 404, 409, 422),
     ),
     Operation(
@@ -161,6 +175,12 @@ def checked(operation: Operation, data: dict[str, Any]) -> dict[str, Any]:
     naming every bad field.  The in-process fixture checks its minting
     with it too, so it refuses what ``POST /keys`` refuses, in its words."""
     errors = _pattern_errors(data) if operation.body is _PATTERN else validate(operation.body or {}, data)
+    for name, read in operation.readers.items():
+        if isinstance(data.get(name), str):
+            try:
+                read(data[name])
+            except ValueError as error:
+                errors[name] = [str(error)]
     if errors:
         raise Invalid(errors, "The control request was invalid.")
     return data
@@ -173,6 +193,10 @@ def _pattern_errors(data: dict[str, Any]) -> dict[str, list[str]]:
 
     errors: dict[str, list[str]] = {}
     for error in jsonschema.Draft202012Validator(_PATTERN).iter_errors(data):
+        if error.validator == "additionalProperties":
+            for extra in sorted(set(error.instance) - set(error.schema.get("properties", {}))):
+                errors.setdefault(".".join(map(str, [*error.absolute_path, extra])), []).append("Unknown field.")
+            continue
         field = ".".join(map(str, error.absolute_path)) or "pattern"
         errors.setdefault(field, []).append(error.message)
     return errors

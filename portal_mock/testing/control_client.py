@@ -140,10 +140,12 @@ class Control:
     def clear_requests(self) -> None:
         self._call("DELETE", "/requests")
 
-    def count(self, only_key: str | None = None, **pattern: Any) -> dict[str, Any]:
+    def count(self, *, only_key: str | None = None, **pattern: Any) -> dict[str, Any]:
         """How many journal entries match ``pattern`` (scenario ``match``
         keys, plus ``status``), with the nearest misses.  ``only_key`` looks
-        at that key's requests alone, so the misses are its own too."""
+        at that key's requests alone, so the misses are its own too.  Every
+        argument is a keyword: ``count("ticket:add")`` would be taken for
+        ``only_key`` and count every request, so it is a ``TypeError``."""
         return self._object("POST", "/requests/count", pattern, params={"key": only_key})
 
     def deliveries(self, key: str) -> list[dict[str, Any]]:
