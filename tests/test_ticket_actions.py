@@ -68,7 +68,7 @@ def test_close_then_open_flip_the_status(client, ticket):
     assert closed["resolved_date"] == closed["update_date"] > ticket["update_date"]
     client.finish(client.http.post(f"/v1/ticket/{ticket['id']}/open"))
     reopened = show(client, ticket)
-    assert reopened["is_closed"] is False and reopened["is_closeable"] is True
+    assert reopened["is_closed"] is False and reopened["is_closeable"] is False, "open again, and still no staff answer"
     assert reopened["status"] == ticket["status"] == {"name": "Open", "color": "82bf3b", "id": 1, "identity": "Open", "is_real": True}
     assert reopened["resolved_date"] == 0
 

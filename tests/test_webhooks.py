@@ -65,8 +65,8 @@ def test_show_has_every_documented_field_with_defaults(client, hooks):
         "identity": f"#{webhook['id']} example-webhook",
         "client": {
             "id": client.client_id(),
-            "identity": client.minted.user["identity"],
-            "metadata": {"scope": "client", "uri": f"/v1/client/{client.client_id()}"},
+            "identity": client.in_account(lambda account: account.company),
+            "metadata": {"scope": "client", "uri": None},
         },
         "listen_to": {"resource": "*", "action": "*"},
         "metadata": {"scope": "api-webhook", "uri": f"/v1/task/webhook/{webhook['id']}/"},
@@ -241,7 +241,7 @@ def test_list_last_partial_page_range(three):
     assert three.http.get("/v1/task/webhook", params={"pageSize": 2, "page": 2}).headers["content-range"] == "items 3-3/3"
 
 
-@pytest.mark.parametrize("params", [{"page": 3, "pageSize": 2}, {"pageSize": 0}, {"pageSize": 101}])
+@pytest.mark.parametrize("params", [{"page": 3, "pageSize": 2}, {"pageSize": 0}, {"pageSize": 251}])
 def test_list_416(three, params):
     response = three.http.get("/v1/task/webhook", params=params)
     assert response.status_code == 416 and response.headers["content-range"] == "items */3"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from portal_mock.domain.tickets import CATEGORY_NAMES, DEPARTMENTS
+from portal_mock.domain.tickets import CATEGORIES, DEPARTMENTS
 from portal_mock.domain.validation import nullable
 from portal_mock.domain.webhooks import ANY, AUTH_TYPES, NONE, TYPES
 
@@ -27,7 +27,13 @@ class Action:
     body: dict[str, Any] | None = None
     statuses: tuple[int, ...] = field(default=())
     fields: tuple[str, ...] = ()
+    sorts: tuple[str, ...] = ()
+    """What a list endpoint sorts by, where that differs from ``fields``."""
     """What a list endpoint filters, matches and sorts by (item attributes)."""
+
+    @property
+    def sortable(self) -> tuple[str, ...]:
+        return self.sorts or self.fields
 
     @property
     def resource(self) -> str:
@@ -44,7 +50,7 @@ TICKET_ADD = {
     "required": ["department", "subject"],
     "properties": {
         "department": {"type": "string", "enum": list(DEPARTMENTS)},
-        "category": nullable({"type": "string", "enum": list(CATEGORY_NAMES)}),
+        "category": nullable({"type": "string", "enum": list(CATEGORIES)}),
         "subject": {"type": "string", "pattern": NOT_BLANK},
         "comment": nullable({"type": "string"}),
         "service_id": nullable({"type": "integer", "minimum": 1}),
@@ -100,7 +106,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("webhook:add", "POST", "/v1/task/webhook", "Add a task webhook", "account edit", True, WEBHOOK_ADD, _QUEUED),
     Action(
         "webhook:list", "GET", "/v1/task/webhook", "List task webhooks", "account view",
-        statuses=(200, 401, 403, 416, 422), fields=("id", "name", "resource", "action", "url"),
+        statuses=(200, 401, 403, 416, 422), fields=("id", "name", "resource", "action", "url"), sorts=("id", "name", "listen_to", "url"),
     ),
     Action("webhook:show", "GET", "/v1/task/webhook/{id}", "Show a task webhook", "account view", statuses=(200, 401, 403, 404, 422)),
     Action("task:show", "GET", "/v1/task/{uuid}", "Show a task", None, statuses=(200, 401, 404)),

@@ -64,6 +64,7 @@ class Account:
         self.webhooks = Webhooks(self.fake)
         self.scheduler = Scheduler(self.clock)
         self._primary: Person | None = None
+        self._company: str | None = None
         self.rulebook = RuleBook(self.label)
 
     @property
@@ -80,9 +81,17 @@ class Account:
             self._primary = Person(self.fake.user_id(), name, email)
         return self._primary
 
+    @property
+    def company(self) -> str:
+        """The client's company name, drawn on first need."""
+        if self._company is None:
+            self._company = self.fake.company()
+        return self._company
+
     def client_reference(self) -> dict[str, Any]:
-        """The account's client as webhooks name it."""
-        return reference(self.client_id, self.primary_user.identity, "client", f"/v1/client/{self.client_id}")
+        """The account's client as webhooks name it: by its company, with
+        the ``null`` uri of every webhook example in the vendor's docs."""
+        return reference(self.client_id, self.company, "client", None)
 
     def queue(self, action: str, input: dict[str, Any], author: Person, plan: TaskPlan, target: int | None = None) -> Task:
         """Accept a queued action; its effect runs when the task resolves."""

@@ -99,6 +99,9 @@ class FakeData:
     def name(self) -> str:
         return self.person()[0]
 
+    def company(self) -> str:
+        return str(self._faker().company())
+
     def sentence(self) -> str:
         return str(self._faker().sentence(nb_words=8))
 

@@ -24,7 +24,8 @@ from typing import Any, Protocol, TypeVar
 from portal_mock.domain.errors import Invalid, OutOfRange
 
 DEFAULT_PAGE_SIZE = 25
-MAX_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 250
+"""The vendor's PHP SDK documents 25 as the default page size and 250 as the most the API accepts."""
 ORDERS = ("ASC", "DESC")
 
 _BRACKETED = re.compile(r"^(?P<kind>filter|match)\[(?P<field>[^\[\]]*)\]$")
@@ -71,8 +72,10 @@ class Page:
         return f"items {self.first}-{self.first + len(self.items) - 1}/{self.total}"
 
 
-def parse(params: Iterable[tuple[str, str]], fields: Sequence[str]) -> Query:
+def parse(params: Iterable[tuple[str, str]], fields: Sequence[str], sorts: Sequence[str] | None = None) -> Query:
     """Read the list parameters, or raise ``Invalid`` naming every malformed one.
+    ``fields`` may be filtered and matched on, ``sorts`` (default: the same)
+    sorted by.
 
     Parameters the Portal does not define are ignored, as unknown body
     fields are; an empty value counts as absent, as an empty form field
@@ -92,9 +95,10 @@ def parse(params: Iterable[tuple[str, str]], fields: Sequence[str]) -> Query:
             errors[name] = [f"Unknown field; use one of: {', '.join(fields)}."]
         else:
             (filters if bracketed.group("kind") == "filter" else matches)[bracketed.group("field")] = value
+    sortable = fields if sorts is None else sorts
     sort_by = plain.get("sortBy", "id")
-    if sort_by not in fields:
-        errors["sortBy"] = [f"Must be one of: {', '.join(fields)}."]
+    if sort_by not in sortable:
+        errors["sortBy"] = [f"Must be one of: {', '.join(sortable)}."]
     order = plain.get("sortOrder", "ASC").upper()
     if order not in ORDERS:
         errors["sortOrder"] = ["Must be ASC or DESC."]

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 
-def reference(id: int, identity: str, scope: str, uri: str) -> dict[str, Any]:
-    """``{"id", "identity", "metadata": {"scope", "uri"}}``, the vendor's one shape."""
+def reference(id: int, identity: str, scope: str, uri: str | None) -> dict[str, Any]:
+    """``{"id", "identity", "metadata": {"scope", "uri"}}``, the vendor's one
+    shape; ``uri`` is ``None`` where the vendor's examples show ``null``."""
     return {"id": id, "identity": identity, "metadata": {"scope": scope, "uri": uri}}
 
 

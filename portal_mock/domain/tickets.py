@@ -23,24 +23,28 @@ DEPARTMENTS = {
     "sales": (3, "Sales", "5fbf3b"),
     "migrations": (4, "Migrations", "8a3bbf"),
 }
-CATEGORY_NAMES = {
-    "application": "Application",
-    "autoscale": "Autoscale",
-    "backups": "Backups",
-    "cdn": "CDN",
-    "container": "Container",
-    "dns": "DNS",
-    "email": "Email",
-    "ip_blacklist": "IP Blacklist",
-    "plugin_extension": "Plugin/Extension",
-    "provisioning_failure": "Provisioning Failure",
-    "resource_usage": "Resource Usage",
-    "security": "Security",
-    "site_down": "Site Down",
-    "ssl": "SSL",
+CATEGORIES = {
+    "application": (1, "Application"),
+    "autoscale": (2, "Autoscale"),
+    "backups": (3, "Backups"),
+    "cdn": (4, "CDN"),
+    "container": (5, "Container"),
+    "dns": (6, "DNS"),
+    "email": (7, "Email"),
+    "ip_blacklist": (8, "IP Blacklist"),
+    "plugin_extension": (9, "Plugin/Extension"),
+    "provisioning_failure": (13, "Provisioning Failure"),
+    "resource_usage": (11, "Resource Usage"),
+    "security": (12, "Security"),
+    "site_down": (10, "Site Down"),
+    "ssl": (14, "SSL"),
 }
+"""ticket:add's categories, with their ids and names; "Site Down" is id 10
+in the vendor's ticket:show example, the other ids are the mock's."""
 STATUSES = {"Open": (1, "82bf3b"), "Closed": (5, "9e9e9e")}
-PRIORITIES = {"Low": (1, "9e9e9e"), "Normal": (2, "3b8fbf"), "High": (3, "bf8a3b"), "Urgent": (4, "bf3b3b")}
+PRIORITIES = {"Low": (1, "9e9e9e"), "Normal": (2, "3b8fbf"), "Urgent": (3, "e60e0e"), "High": (4, "bf8a3b")}
+"""Priority ids and colours: "Urgent" (3, e60e0e) is the vendor's example,
+the others are the mock's."""
 OLDEST_SEEDED = 30 * 86400
 
 SEED_POST = {
@@ -61,7 +65,7 @@ SEED_TICKET = {
         "mask": {"type": "string", "pattern": "[A-Z]{4}-[0-9]{4}"},
         "subject": {"type": "string", "minLength": 1},
         "department": {"type": "string", "enum": list(DEPARTMENTS)},
-        "category": nullable({"type": "string", "enum": list(CATEGORY_NAMES)}),
+        "category": nullable({"type": "string", "enum": list(CATEGORIES)}),
         "priority": {"type": "string", "enum": list(PRIORITIES)},
         "status": {"type": "string", "enum": list(STATUSES)},
         "rating": {"type": "integer", "minimum": 0, "maximum": 5},
@@ -110,6 +114,12 @@ class Ticket:
         return self.status == "Closed"
 
     @property
+    def is_closeable(self) -> bool:
+        """Open and answered by staff: the vendor's example shows an open
+        ticket without a staff post as not closeable."""
+        return not self.is_closed and self.num_posts_staff > 0
+
+    @property
     def uri(self) -> str:
         return f"/v1/ticket/{self.id}"
 
@@ -122,8 +132,8 @@ class Ticket:
         category = None
         if self.category:
             category = {
-                "id": list(CATEGORY_NAMES).index(self.category) + 1,
-                "identity": CATEGORY_NAMES[self.category],
+                "id": CATEGORIES[self.category][0],
+                "identity": CATEGORIES[self.category][1],
                 "is_real": True,
                 "meta": {"scope": "ticket-category"},
             }
@@ -149,7 +159,7 @@ class Ticket:
             "priority": _labelled(self.priority, *PRIORITIES[self.priority]),
             "status": _labelled(self.status, *STATUSES[self.status]),
             "is_closed": self.is_closed,
-            "is_closeable": not self.is_closed,
+            "is_closeable": self.is_closeable,
             "is_authenticated": self.is_authenticated,
             "service_id": self.service_id,
             "recipients": list(self.recipients),
@@ -316,7 +326,7 @@ class Tickets:
             client_id=self.client_id,
             subject=partial.get("subject") or self.fake.sentence().rstrip("."),
             department=partial.get("department") or rng.choice(list(DEPARTMENTS)),
-            category=(partial["category"] or None) if "category" in partial else rng.choice([*CATEGORY_NAMES, None]),
+            category=(partial["category"] or None) if "category" in partial else rng.choice([*CATEGORIES, None]),
             priority=partial.get("priority") or rng.choice(("Low", "Normal", "Normal", "Normal", "High", "Urgent")),
             status=status,
             rating=partial.get("rating", rng.randint(1, 5) if status == "Closed" else 0),

@@ -99,6 +99,11 @@ class Webhook:
     def uri(self) -> str:
         return f"/v1/task/webhook/{self.id}/"
 
+    @property
+    def listen_to(self) -> tuple[str, str]:
+        """What it hears, ``(resource, action)``: webhook:list sorts by it."""
+        return self.resource, self.action
+
     def listens_to(self, action: str) -> bool:
         resource, _, verb = action.partition(":")
         return self.resource in (ANY, resource) and self.action in (ANY, verb)

@@ -67,8 +67,11 @@ def decode(raw: bytes, kind: str, schema: dict[str, Any]) -> dict[str, Any]:
     """The body as a dict of input fields.
 
     An empty body is an empty object whatever its declared type, so a missing
-    body is reported as missing fields rather than as a syntax error.  With
-    no ``Content-Type`` the body is read as JSON, the Portal's native format.
+    body is reported as missing fields rather than as a syntax error; so is
+    the JSON ``[]``, which is how PHP clients encode an empty parameter
+    array (the Portal, a PHP service, decodes ``[]`` and ``{}`` alike).
+    With no ``Content-Type`` the body is read as JSON, the Portal's native
+    format.
     """
     if not raw.strip():
         return {}
@@ -88,6 +91,8 @@ def decode(raw: bytes, kind: str, schema: dict[str, Any]) -> dict[str, Any]:
         raise PortalError(422, f"The request body is not valid JSON: {error}.") from None
     if raw.count(b"{") + raw.count(b"[") > MAX_DEPTH and _depth(data) > MAX_DEPTH:
         raise PortalError(422, TOO_DEEP)
+    if data == []:
+        return {}
     if not isinstance(data, dict):
         raise PortalError(422, f"The request body must be a JSON object, not {_json_kind(data)}.")
     return data

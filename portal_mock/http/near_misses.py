@@ -32,9 +32,12 @@ def _why(action: Action, method: str, path: str) -> str:
 
 
 def closest(method: str, path: str, count: int = 3) -> list[dict[str, Any]]:
-    """Up to ``count`` endpoints nearest to ``method path``, nearest first."""
-
-    got = path.strip("/").split("/")
+    """Up to ``count`` endpoints nearest to ``method path``, nearest first.
+    A path without the ``/v1`` prefix (as some clients build them) is
+    compared in its ``/v1`` form, and each miss says the prefix is missing."""
+    versioned = path == "/v1" or path.startswith("/v1/")
+    probe = path if versioned else "/v1" + (path if path.startswith("/") else "/" + path)
+    got = probe.strip("/").split("/")
 
     def score(action: Action) -> float:
         """Segment by segment: a placeholder fits anything, a literal fits
@@ -43,5 +46,12 @@ def closest(method: str, path: str, count: int = 3) -> list[dict[str, Any]]:
         fit = sum(1.0 if w.startswith("{") else SequenceMatcher(None, w, g).ratio() for w, g in zip(want, got, strict=False))
         return fit - abs(len(want) - len(got)) + (0.25 if action.method == method else 0.0)
 
+    def why(action: Action) -> str:
+        reason = _why(action, method, probe)
+        if versioned:
+            return reason
+        missing = "the Portal's paths start with /v1, the request's does not"
+        return missing if reason == "it differs" else f"{missing} ({reason})"
+
     ranked = sorted(ACTIONS, key=score, reverse=True)[:count]
-    return [{"method": a.method, "path": a.path, "action": a.name, "why": _why(a, method, path)} for a in ranked]
+    return [{"method": a.method, "path": a.path, "action": a.name, "why": why(a)} for a in ranked]

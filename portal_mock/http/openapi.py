@@ -175,7 +175,7 @@ def _list_parameters(action: Action) -> list[dict[str, Any]]:
         parameters.append(query(f"filter[{field}]", {"type": "string"}, f"{field} equals this (case-insensitive)"))
         parameters.append(query(f"match[{field}]", {"type": "string"}, f"{field} contains this (case-insensitive)"))
     parameters += [
-        query("sortBy", {"enum": list(action.fields)}, "sort field (default: id)"),
+        query("sortBy", {"enum": list(action.sortable)}, "sort field (default: id)"),
         query("sortOrder", {"enum": list(ORDERS)}, "sort direction (default: ASC)"),
         query("page", {"type": "integer"}, "1-based page number; below 1 or past the last page is a 416, not a 422"),
         query("pageSize", {"type": "integer"}, f"items per page (default {DEFAULT_PAGE_SIZE}); outside 1-{MAX_PAGE_SIZE} is a 416, not a 422"),

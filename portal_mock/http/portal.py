@@ -29,10 +29,11 @@ from portal_mock.domain.accounts import Key
 from portal_mock.domain.errors import Invalid, NotFound, Problem
 from portal_mock.domain.listing import parse, select
 from portal_mock.domain.redaction import bearer_token
-from portal_mock.domain.tasks import Task, TaskPlan
+from portal_mock.domain.tasks import API_VERSION, Task, TaskPlan
 from portal_mock.domain.validation import clean, validate
 from portal_mock.engine.state import MockState
 from portal_mock.http.bodies import decode, read_stream
+from portal_mock.http.control import PREFIX as CONTROL_PREFIX
 from portal_mock.http.dispatch import Found, Table, WrongMethod
 from portal_mock.http.near_misses import closest
 from portal_mock.http.record import RequestRecord
@@ -88,7 +89,7 @@ class Call:
 
     def listed(self, items: list[Any]) -> Reply:
         """A list endpoint's answer: the requested page and its ``Content-Range``."""
-        page = select(items, parse(parse_qsl(self.facts.query_string, keep_blank_values=True), self.action.fields))
+        page = select(items, parse(parse_qsl(self.facts.query_string, keep_blank_values=True), self.action.fields, self.action.sortable))
         return reply([item.to_dict() for item in page.items], headers={"Content-Range": page.content_range})
 
 
@@ -189,6 +190,15 @@ class Portal:
 
     def __init__(self, state: MockState) -> None:
         self.state = state
+        admin = state.settings.admin
+        self.index = {
+            "name": "portal-mock",
+            "api": "/v1",
+            "api_version": API_VERSION,
+            "control": CONTROL_PREFIX if admin else None,
+            "openapi": f"{CONTROL_PREFIX}/openapi.json" if admin else None,
+        }
+        """``GET /``: where things are, for a person who opens the server's URL."""
         self.table: Table[tuple[Action, Handler]] = Table(
             (action.method, action.path, (action, HANDLERS.get(action.name, queue)))
             for action in ACTIONS
@@ -202,6 +212,8 @@ class Portal:
         method, path = scope["method"], scope["path"]
         found = self.table.find(method, path)
         if not isinstance(found, Found):
+            if path == "/" and method in ("GET", "HEAD"):
+                return reply(self.index)
             return unrouted(method, path, found)
         action, handler = found.endpoint
         record.action = action.name
@@ -239,10 +251,10 @@ class Portal:
 
 
 def unrouted(method: str, path: str, found: WrongMethod | None) -> Reply:
-    """404 (with the nearest endpoints, under ``/v1``) or 405 (with
-    ``Allow``) for a request no action takes."""
+    """404 (with the nearest endpoints) or 405 (with ``Allow``) for a
+    request no action takes."""
     if isinstance(found, WrongMethod):
         allowed = ", ".join(found.allowed)
         return PortalError(405, f"{method} is not allowed on {path}; use {allowed}.", headers={"Allow": allowed}).reply()
-    extra = {"near_misses": closest(method, path)} if path.startswith("/v1/") or path == "/v1" else None
-    return PortalError(404, f"No endpoint at {method} {path}.", extra=extra).reply()
+    hint = "" if path.startswith("/v1/") or path == "/v1" else " The Portal's endpoints are under /v1."
+    return PortalError(404, f"No endpoint at {method} {path}.{hint}", extra={"near_misses": closest(method, path)}).reply()
