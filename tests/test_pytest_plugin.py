@@ -345,7 +345,7 @@ def test_options_add_scenario_directories_and_seed_the_server(pytester):
     "ini, message",
     [
         ("portal_mock_seed = abc", "*portal_mock_seed must be an integer, not 'abc'"),
-        ("portal_mock_scenarios = nowhere", "*portal_mock_scenarios: no directory at *nowhere"),
+        ("portal_mock_scenarios = nowhere", "*nowhere:1:1: no such file or directory"),
     ],
 )
 def test_bad_options_stop_the_run(pytester, ini, message):

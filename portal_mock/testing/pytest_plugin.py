@@ -45,13 +45,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Register the markers, and check the ini options now: a typo should
-    stop the run before the first test, not fail every test."""
+    stop the run once, before the first test, not fail every test.  The
+    scenario files get the check ``portal-mock validate`` and ``serve``
+    make (``load_catalog``); it costs nothing when the option is empty, and
+    xdist workers leave it to the controller, which made it before they
+    started."""
     for line in MARKERS:
         config.addinivalue_line("markers", line)
     _seed(config)
-    missing = [str(d) for d in _scenario_dirs(config) if not d.is_dir()]
-    if missing:
-        raise pytest.UsageError(f"portal_mock_scenarios: no directory at {', '.join(missing)}")
+    paths = _scenario_dirs(config)
+    if paths and not _external_url(config) and not hasattr(config, "workerinput"):
+        from portal_mock.scenarios.library import CatalogError, load_catalog
+
+        try:
+            load_catalog(paths)
+        except CatalogError as error:
+            raise pytest.UsageError(f"portal_mock_scenarios: the scenario files are invalid:\n{error}") from None
 
 
 def _seed(config: pytest.Config) -> int:
@@ -76,32 +85,52 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 
 
 def _start(config: pytest.Config) -> PortalServer:
+    """The session's server; ``ServerUnavailable`` saying why there is none."""
+    from portal_mock.testing.servers import AdminTokenRefused, BuiltinServer, ExternalServer, ServerUnavailable
+
     url = _external_url(config)
     if url:
-        from portal_mock.testing.servers import ExternalServer, ServerUnavailable
-
+        token = os.environ.get(TOKEN_ENV) or None
         try:
-            return ExternalServer(url, token=os.environ.get(TOKEN_ENV) or None)
-        except ServerUnavailable as error:
-            pytest.fail(str(error), pytrace=False)
+            return ExternalServer(url, token=token)
+        except AdminTokenRefused as refused:
+            if token is None:
+                raise ServerUnavailable(
+                    f"portal-mock: the control API at {refused.url} needs {TOKEN_ENV}: the server was started with an admin token;"
+                    f" set {TOKEN_ENV} to it."
+                ) from None
+            raise ServerUnavailable(
+                f"portal-mock: the control API at {refused.url} refused the admin token in {TOKEN_ENV}; set it to the server's --admin-token."
+            ) from None
     from portal_mock.scenarios.library import CatalogError
-    from portal_mock.testing.servers import BuiltinServer
 
     try:
         return BuiltinServer(seed=_seed(config), scenario_dirs=[str(d) for d in _scenario_dirs(config)])
-    except CatalogError as error:
-        pytest.fail(f"portal_mock_scenarios: invalid scenario files:\n{error}", pytrace=False)
+    except CatalogError as error:  # the files changed since pytest_configure checked them
+        raise ServerUnavailable(f"portal_mock_scenarios: the scenario files are invalid:\n{error}") from None
 
 
 @pytest.fixture(scope="session")
-def portal_mock_server(pytestconfig: pytest.Config) -> PortalServer:
+def portal_mock_server(pytestconfig: pytest.Config, request: pytest.FixtureRequest) -> PortalServer:
     """The session's portal-mock server (``.url``, ``.control``): started in
     this process on first use, or the one ``--portal-mock-url`` names.
     Closed when pytest is done rather than with the session's fixtures: the
-    last test's teardown report still reads its requests from it."""
-    server = _start(pytestconfig)
-    pytestconfig.add_cleanup(server.close)
-    return server
+    last test's teardown report still reads its requests from it.
+
+    When there is no server, the first test that asked errors with the
+    reason and the session stops there: every later test would only repeat
+    it."""
+    from portal_mock.testing.servers import ServerUnavailable
+
+    try:
+        server = _start(pytestconfig)
+    except ServerUnavailable as error:
+        reason = str(error)
+    else:
+        pytestconfig.add_cleanup(server.close)
+        return server
+    request.session.shouldfail = "stopping: no portal-mock server (the error above says why)"
+    pytest.fail(reason, pytrace=False)
 
 
 def _clock(node: pytest.Item) -> str:
@@ -144,10 +173,21 @@ def _scenario(node: pytest.Item) -> str | None:
 def portal_mock(portal_mock_server: PortalServer, request: pytest.FixtureRequest) -> Iterator[PortalMock]:
     """A fresh key and account on the session's portal-mock server, with a
     manual clock: nothing to reset, nothing other tests can see."""
+    from portal_mock.testing.control_client import ControlAPIError
     from portal_mock.testing.fixture import PortalMock
 
     node = request.node
-    minted = portal_mock_server.mint(node.nodeid, _clock(node), _scenario(node))
+    scenario = _scenario(node)
+    try:
+        minted = portal_mock_server.mint(node.nodeid, _clock(node), scenario)
+    except ControlAPIError as error:
+        if scenario is None or error.status != 404:
+            raise
+        unknown: str | None = error.message
+    else:
+        unknown = None
+    if unknown is not None:
+        pytest.fail(f"@pytest.mark.portal_scenario({scenario!r}): {unknown}", pytrace=False)
     mock = PortalMock(portal_mock_server, minted)
     portal_mock_server.watch(mock.key)
     node.stash[_FIXTURE] = mock

@@ -29,7 +29,17 @@ T = TypeVar("T")
 
 
 class ServerUnavailable(RuntimeError):
-    """No portal-mock control API answers at the URL given."""
+    """There is no server for the session: none answers at the URL given,
+    or the plugin's own could not start; the message says which."""
+
+
+class AdminTokenRefused(ServerUnavailable):
+    """The control API at ``url`` answered 401: it wants an admin token, or
+    another one than was given."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"portal-mock: the control API at {url} refused the request for want of its admin token")
+        self.url = url
 
 
 class PortalServer(abc.ABC):
@@ -235,6 +245,8 @@ class ExternalServer(PortalServer):
             self.control.health()
         except (httpx.HTTPError, ControlAPIError) as error:
             self.control.close()
+            if isinstance(error, ControlAPIError) and error.status == 401:
+                raise AdminTokenRefused(f"{self.url}/__mock") from None
             raise ServerUnavailable(f"portal-mock: no portal-mock control API answers at {self.url}/__mock ({error})") from None
 
     def transport(self) -> httpx.BaseTransport:
