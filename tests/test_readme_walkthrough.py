@@ -1,8 +1,8 @@
-"""The README's walk-through with curl, pasted as written: its shell blocks
-run in order in one bash session against a fresh ``portal-mock serve
---key demo-key``, and each prints exactly the sample output the README
-shows under it, dates aside (the default seed fixes every id, UUID and
-name)."""
+"""The README's curl sections, pasted as written: each section's first
+shell block starts ``portal-mock serve``, the others run in order in one
+bash session against a fresh server started with those flags, and each
+prints exactly the sample output the README shows under it, dates aside
+(the default seed fixes every id, UUID and name)."""
 
 from __future__ import annotations
 
@@ -24,10 +24,14 @@ DATES = [
 ]
 
 
-def walkthrough() -> list[tuple[str, str | None]]:
+SECTIONS = ["## A walk-through with curl", "## Scenarios: the hard cases on demand"]
+SERVE = ".venv/bin/portal-mock serve "
+
+
+def shell_steps(heading: str) -> list[tuple[str, str | None]]:
     """The section's shell blocks, each with the sample output that follows it."""
     text = README.read_text(encoding="utf-8")
-    section = text.split("## A walk-through with curl\n", 1)[1].split("\n## ", 1)[0]
+    section = text.split(heading + "\n", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```(\w*)\n(.*?)```", section, re.S)
     steps: list[tuple[str, str | None]] = []
     for kind, body in blocks:
@@ -46,11 +50,12 @@ def undated(text: str) -> str:
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="the walk-through uses curl")
-def test_every_walkthrough_block_prints_what_the_readme_shows(tmp_path):
-    (serve, _), *steps = walkthrough()
-    assert serve.strip() == ".venv/bin/portal-mock serve --key demo-key"
+@pytest.mark.parametrize("heading", SECTIONS)
+def test_every_block_prints_what_the_readme_shows(tmp_path, heading):
+    (serve, _), *steps = shell_steps(heading)
+    assert serve.startswith(SERVE) and serve.count("\n") == 1, "the section starts with the server it talks to"
     assert steps and all(output is not None for _, output in steps), "every step shows its output"
-    process, url, _ = start("--key", "demo-key")
+    process, url, _ = start(*serve[len(SERVE) :].split())
     try:
         script = "\n".join(f"echo '{MARK}'\n{command.replace(DOCUMENTED_URL, url)}" for command, _ in steps)
         run = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=60)
