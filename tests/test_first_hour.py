@@ -58,6 +58,14 @@ def test_the_root_lists_where_things_are(anonymous):
     assert body["api"] == "/v1" and body["control"] == "/__mock" and body["openapi"] == "/__mock/openapi.json"
 
 
+def test_the_control_plane_root_lists_its_operations(anonymous):
+    for path in ("/__mock", "/__mock/"):
+        response = anonymous.get(path)
+        assert response.status_code == 200, path
+        operations = {(op["method"], op["path"]) for op in response.json()["operations"]}
+        assert ("GET", "/__mock/health") in operations and ("POST", "/__mock/keys") in operations
+
+
 @pytest.mark.parametrize(
     ("method", "path", "meant"), [("GET", "/ticket", "/v1/ticket"), ("POST", "/api-token", None), ("GET", "/task/webhook", "/v1/task/webhook")]
 )

@@ -134,3 +134,12 @@ def test_listings_and_resets_go_by_key(state: MockState) -> None:
     assert state.deliveries_of(mine.token) == []
     fresh = state.reset_account(mine.token)
     assert fresh is state.key_of(mine.token).account and state.tasks(mine.token) == []
+
+
+def test_the_main_keys_survive_a_reset(state: MockState) -> None:
+    """``serve``'s keys (the banner's) are the main account's, before and
+    after ``POST /__mock/reset`` recreates every account."""
+    before = list(state.keys)
+    state.reset()
+    assert before and state.keys == before
+    assert state.main_account is state.registry.lookup(before[0]).account

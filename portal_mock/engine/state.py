@@ -85,7 +85,7 @@ class MockState:
         self.registry = Registry(seed=settings.seed, clock=settings.clock)
         self.deliveries = Deliveries(retry_delays=settings.webhook_retry_delays, remote=settings.remote_webhooks)
         self.registry.on_new_account.append(self.deliveries.watch)
-        self.main_account: Account = self.registry.create_account("main")
+        self._main = self.registry.create_account("main").id
         tokens: list[str | None] = [*settings.keys] or [None]
         for token in tokens:
             self.registry.add_key(self.main_account, token)
@@ -94,6 +94,12 @@ class MockState:
         self._scenario_keys: set[str] = set()
         self.error_listeners: list[Callable[[str | None, str], None]] = []
         self.install(self.catalog)
+
+    @property
+    def main_account(self) -> Account:
+        """The account of the keys ``serve`` was given (or minted): looked
+        up by id, so it is the account as it is now, after any reset."""
+        return self.registry.accounts[self._main]
 
     @property
     def keys(self) -> list[str]:

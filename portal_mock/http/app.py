@@ -97,6 +97,8 @@ class PortalLayer:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or control.addresses(scope["path"]):
+            if scope["type"] == "http" and scope["path"] == control.PREFIX:
+                scope = {**scope, "path": control.PREFIX + "/", "raw_path": control.PREFIX.encode() + b"/"}
             if self.access_log and scope["type"] == "http":
                 await self._logged_control(scope, receive, send)
             else:

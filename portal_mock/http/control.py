@@ -77,6 +77,7 @@ def _body(properties: dict[str, Any], *required: str) -> dict[str, Any]:
 
 
 OPERATIONS: tuple[Operation, ...] = (
+    Operation("index", "GET", "/", "Every control operation, with its method and path"),
     Operation("health", "GET", "/health", "Is the server up; which scenario is active"),
     Operation("scenarios", "GET", "/scenarios", "Every scenario, with its description"),
     Operation(
@@ -238,6 +239,11 @@ def _clocks(accounts: Iterable[Account]) -> dict[str, Any]:
     return {"clocks": [_clock_view(a) for a in accounts]}
 
 
+async def index(request: Request, state: MockState, data: dict[str, Any]) -> Any:
+    """``GET /__mock``: what a person who opens the control plane can do."""
+    return {"operations": [{"method": op.method, "path": PREFIX + op.path, "summary": op.summary} for op in OPERATIONS]}
+
+
 async def health(request: Request, state: MockState, data: dict[str, Any]) -> Any:
     return {"status": "ok", "scenario": state.active, "uptime": round(time.monotonic() - state.started, 3)}
 
@@ -382,6 +388,7 @@ async def openapi_yaml(request: Request, state: MockState, data: dict[str, Any])
 
 Handler = Callable[[Request, MockState, dict[str, Any]], Awaitable[Any]]
 HANDLERS: dict[str, Handler] = {
+    "index": index,
     "health": health,
     "scenarios": scenarios,
     "set_scenario": set_scenario,
