@@ -92,3 +92,21 @@ def test_the_server_survives_a_garbage_request_line(server, client):
         raw.sendall(b"\x00\x01 NONSENSE\r\n\r\n")
         raw.recv(1024)
     assert client.add_ticket().status_code == 202
+
+
+@pytest.mark.parametrize("code", ["²", "٣٠٠", "2" * 4301, "", "20 0"])
+def test_a_prefer_code_that_is_not_ascii_digits_is_400_and_the_connection_lives(client, code):
+    response = client.http.post("/v1/ticket", json={"department": "support", "subject": "x"}, headers={"Prefer": f"code={code}".encode()})
+    assert response.status_code in (400, 202), "an empty code is no code"
+    assert client.http.get("/v1/ticket").status_code == 200
+
+
+@pytest.mark.parametrize("service_id", ["9" * 4301, "٣", "²"])
+def test_a_form_integer_that_is_not_ascii_digits_is_a_422_naming_it(client, service_id):
+    response = client.http.post("/v1/ticket", data={"department": "support", "subject": "x", "service_id": service_id})
+    assert response.status_code == 422 and list(response.json()["errors"]) == ["service_id"]
+
+
+@pytest.mark.parametrize("ticket", ["9" * 4301, "٣"])
+def test_a_ticket_id_of_thousands_of_digits_or_other_scripts_is_not_a_500(client, ticket):
+    assert client.http.get(f"/v1/ticket/{ticket}").status_code in (404, 422)

@@ -18,6 +18,16 @@ from typing import Any
 from portal_mock.domain.webhooks import url_problem
 
 REQUIRED = "This field is required."
+_WIRE_INTEGER = re.compile(r"-?[0-9]{1,18}")
+
+
+def wire_integer(text: str) -> int | None:
+    """An integer as a request writes one — ASCII digits, an optional minus,
+    at most 18 digits — or ``None``.  Every integer read from a header, a
+    query or a form goes through here: ``int()`` alone takes Unicode digits
+    (``²``) and refuses past 4,300 digits with an exception."""
+    text = text.strip()
+    return int(text) if _WIRE_INTEGER.fullmatch(text) else None
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TYPE_NAMES = {"string": "a string", "integer": "an integer", "number": "a number", "array": "a list", "object": "an object", "boolean": "true or false"}
 
@@ -160,8 +170,6 @@ def from_form(schema: dict[str, Any], pairs: list[tuple[str, str]]) -> dict[str,
             continue
         if value == "":
             continue
-        if _allows(rule, "integer") and re.fullmatch(r"-?\d+", value.strip()):
-            data[name] = int(value)
-        else:
-            data[name] = value
+        number = wire_integer(value) if _allows(rule, "integer") else None
+        data[name] = value if number is None else number
     return data

@@ -26,6 +26,7 @@ from portal_mock.domain.people import Person
 from portal_mock.domain.redaction import redact
 from portal_mock.domain.tasks import Task, TaskPlan
 from portal_mock.domain.tickets import Ticket
+from portal_mock.domain.validation import wire_integer
 from portal_mock.engine.delivery import DEFAULT_RETRY_DELAYS, Attempt, Deliveries
 from portal_mock.engine.journal import Journal
 from portal_mock.scenarios.library import DEFAULT, Catalog, load_catalog
@@ -330,9 +331,10 @@ class MockState:
         prefer = parse_prefer(facts.headers["prefer"]) if "prefer" in facts.headers else {}
         if "code" in prefer:
             code = prefer["code"]
-            if not code.isdigit() or not 200 <= int(code) <= 599:
-                raise BadRequest(f"Prefer: code={code} is not a status code from 200 to 599.")
-            return Decision(scenario="Prefer", rule=f"code={code}", respond=Respond(int(code)))
+            status = wire_integer(code)
+            if status is None or not 200 <= status <= 599:
+                raise BadRequest(f"Prefer: code={code[:20]} is not a status code from 200 to 599.")
+            return Decision(scenario="Prefer", rule=f"code={status}", respond=Respond(status))
         if "scenario" in prefer:
             scenario = self._named(prefer["scenario"], "the Prefer header")
         elif SCENARIO_HEADER in facts.headers:

@@ -25,7 +25,7 @@ from portal_mock.domain.clock import CLOCK_PATTERN, parse_clock
 from portal_mock.domain.errors import Invalid, Problem
 from portal_mock.domain.redaction import bearer_token, redact
 from portal_mock.domain.tasks import OUTCOMES, STATUSES
-from portal_mock.domain.validation import validate
+from portal_mock.domain.validation import validate, wire_integer
 from portal_mock.engine.journal import verify
 from portal_mock.engine.state import MockState
 from portal_mock.http.bodies import decode, read_body
@@ -212,10 +212,10 @@ def _int_param(request: Request, name: str) -> int | None:
     raw = _param(request, name)
     if raw is None:
         return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise ControlError(422, f"{name} must be an integer, not {raw!r}.") from None
+    number = wire_integer(raw)
+    if number is None:
+        raise ControlError(422, f"{name} must be an integer, not {raw[:40]!r}.")
+    return number
 
 
 def _float_param(request: Request, name: str) -> float | None:
