@@ -67,6 +67,8 @@ def test_every_clock_serve_accepts_can_be_minted(builtin: BuiltinServer, clock: 
         (("real",), {}, "real"),
         (("scaled:1e3",), {}, "scaled:1e3"),
         (("scaled", 100), {}, "scaled:100"),
+        (("Scaled", 100), {}, "scaled:100"),
+        (("Manual",), {}, "Manual"),
         (("scaled",), {"factor": 2.5}, "scaled:2.5"),
     ],
 )

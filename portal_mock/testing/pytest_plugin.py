@@ -148,7 +148,7 @@ def _clock(node: pytest.Item) -> str:
     text = None
     if len(args) == 1 and isinstance(args[0], str):
         text = args[0]
-    elif len(args) == 2 and args[0] == "scaled" and isinstance(args[1], (int, float)) and not isinstance(args[1], bool):
+    elif len(args) == 2 and isinstance(args[0], str) and args[0].lower() == "scaled" and isinstance(args[1], (int, float)) and not isinstance(args[1], bool):
         text = f"scaled:{args[1]!r}"
     if text is not None:
         try:
