@@ -131,6 +131,26 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--ready-file", type=_ready_file, metavar="PATH", help="write the server's URL into PATH once it serves (and remove it on exit), for scripts to wait on"
     )
+    serve.add_argument(
+        "--proxy", type=_url, metavar="URL", help="pass requests to paths the mock does not serve on to this Portal (loopback only unless --remote-proxy)"
+    )
+    serve.add_argument("--remote-proxy", action="store_true", help="allow a --proxy URL that is not loopback")
+
+    recorder = commands.add_parser(
+        "record",
+        help="record a session with a Portal as a scenario file",
+        description="Forward every request to the upstream Portal, answer with its answers, and write what was seen as a scenario file on Ctrl-C.",
+    )
+    recorder.add_argument("--upstream", type=_url, required=True, metavar="URL", help="the Portal to forward to (the real one, or any compatible server)")
+    recorder.add_argument("--out", type=_ready_file, required=True, metavar="FILE", help="the scenario file to write when the recording stops")
+    recorder.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, loopback only)")
+    recorder.add_argument("--port", type=_port, default=8080, help="port to bind; 0 picks a free one (default: 8080)")
+    recorder.add_argument("--name", metavar="NAME", help="the recorded scenario's name (default: the file's name)")
+    recorder.add_argument(
+        "--key-map", action="append", type=_key_pair, default=[], metavar="REAL=MOCK", help="write key REAL as mock key MOCK (repeatable; default: generated)"
+    )
+    recorder.add_argument("--max-requests", type=_positive, metavar="N", help="stop after N requests")
+    recorder.add_argument("--timeout", type=_duration, default=30.0, metavar="DURATION", help="wait this long for the upstream (default: 30s; then 504)")
 
     ready = commands.add_parser(
         "wait",
@@ -153,6 +173,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     document.add_argument("--yaml", action="store_true", help="YAML instead of JSON")
     return parser
+
+
+def _key_pair(text: str) -> tuple[str, str]:
+    real, _, mock = text.partition("=")
+    if not real or not mock:
+        raise argparse.ArgumentTypeError("expected REAL=MOCK")
+    return real, mock
 
 
 def _positive(text: str) -> int:
@@ -182,6 +209,8 @@ def _print_problems(problems: Iterable[object]) -> None:
 
 
 def serve(args: argparse.Namespace) -> int:
+    from urllib.parse import urlsplit
+
     import uvicorn
 
     from portal_mock.engine.gc_policy import freeze_survivors
@@ -200,6 +229,9 @@ def serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.proxy is not None and not args.remote_proxy and not is_loopback(urlsplit(args.proxy).hostname or ""):
+        print(f"portal-mock serve: error: --proxy {args.proxy} is not on loopback; give --remote-proxy to pass requests through to it", file=sys.stderr)
+        return 2
     settings = Settings(
         seed=args.seed,
         clock=args.clock,
@@ -212,6 +244,8 @@ def serve(args: argparse.Namespace) -> int:
         admin_token=args.admin_token or None,
         remote_webhooks=args.remote_webhooks,
         access_log=args.access_log,
+        proxy=args.proxy,
+        remote_proxy=args.remote_proxy,
     )
     try:
         app = create_app(settings)
@@ -273,6 +307,50 @@ def serve(args: argparse.Namespace) -> int:
         AnnouncingServer(config, on_ready=lambda: _write_atomically(ready, url + "\n")).run(sockets=[sock])
     finally:
         ready.unlink(missing_ok=True)
+    return 0
+
+
+def record(args: argparse.Namespace) -> int:
+    """Proxy to the upstream until a signal or ``--max-requests``, then
+    write the session as a scenario file and check it as ``validate`` does."""
+    import datetime
+
+    import uvicorn
+
+    from portal_mock.http.server import bind, url_of, uvicorn_config
+    from portal_mock.recording.proxy import RecordingProxy, Upstream
+    from portal_mock.recording.recorder import Recording, safe_url
+    from portal_mock.scenarios.library import CatalogError, load_catalog
+
+    out = Path(args.out)
+    recording = Recording(args.name or out.stem, dict(args.key_map))
+    servers: list[uvicorn.Server] = []
+    upstream = Upstream(args.upstream, args.timeout)
+    proxy = RecordingProxy(upstream, recording, stop=lambda: setattr(servers[0], "should_exit", True), max_requests=args.max_requests)
+    try:
+        sock = bind(args.host, args.port)
+    except OSError as error:
+        print(f"portal-mock: cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    url = url_of(sock)
+    started = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    print(f"portal-mock recording {safe_url(args.upstream)} at {url}/v1")
+    print(f"  scenario {recording.name} goes to {out} when the recording stops")
+    print("Press Ctrl-C to stop and write the file.", flush=True)
+    # uvicorn stops on the signal and raises it again once done: ignored
+    # then, so the file is still written.
+    signal.signal(signal.SIGINT, lambda signum, frame: None)
+    signal.signal(signal.SIGTERM, lambda signum, frame: None)
+    servers.append(uvicorn.Server(uvicorn_config(proxy)))
+    servers[0].run(sockets=[sock])
+    _write_atomically(out, recording.text(args.upstream, started))
+    try:
+        load_catalog([out])
+    except CatalogError as error:
+        _print_problems(error.problems)
+        print(f"portal-mock record: wrote {out}, but it is not a valid scenario file", file=sys.stderr)
+        return 1
+    print(f"wrote {out}: {len(recording.exchanges)} requests as scenario {recording.name}", flush=True)
     return 0
 
 
@@ -409,7 +487,7 @@ def print_openapi(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"serve": serve, "wait": wait, "scenarios": list_scenarios, "validate": validate, "schema": print_schema, "openapi": print_openapi}
+COMMANDS = {"serve": serve, "record": record, "wait": wait, "scenarios": list_scenarios, "validate": validate, "schema": print_schema, "openapi": print_openapi}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

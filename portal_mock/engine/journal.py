@@ -36,6 +36,7 @@ class Entry:
     status: int
     duration: float
     error: str | None = None
+    proxied: bool = False
 
     def headers(self) -> dict[str, str]:
         """Headers with ``Authorization`` reduced to the scheme and the key's
@@ -77,6 +78,7 @@ class Entry:
             "status": self.status,
             "duration_ms": round(self.duration * 1000, 3),
             "error": self.error,
+            "proxied": self.proxied,
         }
 
 

@@ -61,6 +61,11 @@ class Settings:
     access_log: bool = False
     """Log one line per request to the ``portal_mock.access`` logger (``serve
     --access-log``); off, the request path pays one boolean check."""
+    proxy: str | None = None
+    """``serve --proxy``: the Portal that requests to paths the mock does not
+    serve are sent to; ``None`` answers them 404/405 as usual."""
+    remote_proxy: bool = False
+    """Allow a ``proxy`` that is not loopback (``serve --remote-proxy``)."""
 
 
 def parse_prefer(value: str) -> dict[str, str]:

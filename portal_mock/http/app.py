@@ -150,6 +150,7 @@ class PortalLayer:
                 status=status,
                 duration=duration,
                 error=record.error,
+                proxied=record.proxied,
             )
 
     async def _logged_control(self, scope: Scope, receive: Receive, send: Send) -> None:

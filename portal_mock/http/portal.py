@@ -20,7 +20,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 from starlette.types import Receive, Scope
 
@@ -31,6 +31,7 @@ from portal_mock.domain.listing import parse, select
 from portal_mock.domain.redaction import bearer_token
 from portal_mock.domain.tasks import API_VERSION, Task, TaskPlan
 from portal_mock.domain.validation import clean, validate
+from portal_mock.domain.webhooks import is_loopback
 from portal_mock.engine.state import MockState
 from portal_mock.http.bodies import decode, read_stream
 from portal_mock.http.control import PREFIX as CONTROL_PREFIX
@@ -38,6 +39,7 @@ from portal_mock.http.dispatch import Found, Table, WrongMethod
 from portal_mock.http.near_misses import closest
 from portal_mock.http.record import RequestRecord
 from portal_mock.http.wire import PortalError, Reply, error_body, problem_reply, reply
+from portal_mock.recording.proxy import Upstream
 from portal_mock.scenarios.rules import Decision, RequestFacts
 
 MAX_ID_DIGITS = 18
@@ -199,6 +201,8 @@ class Portal:
             "openapi": f"{CONTROL_PREFIX}/openapi.json" if admin else None,
         }
         """``GET /``: where things are, for a person who opens the server's URL."""
+        self.upstream = _upstream(state.settings.proxy, state.settings.remote_proxy)
+        """``serve --proxy``: where requests no action serves go instead of a 404/405."""
         self.table: Table[tuple[Action, Handler]] = Table(
             (action.method, action.path, (action, HANDLERS.get(action.name, queue)))
             for action in ACTIONS
@@ -214,6 +218,8 @@ class Portal:
         if not isinstance(found, Found):
             if path == "/" and method in ("GET", "HEAD"):
                 return reply(self.index)
+            if self.upstream is not None:
+                return await self.proxied(scope, receive, record)
             return unrouted(method, path, found)
         action, handler = found.endpoint
         record.action = action.name
@@ -248,6 +254,32 @@ class Portal:
         finally:
             if decision is not None and decision.latency:
                 await asyncio.sleep(decision.latency)
+
+
+    async def proxied(self, scope: Scope, receive: Receive, record: RequestRecord) -> Reply:
+        """A request no action serves, answered by the ``--proxy`` upstream
+        and journaled as proxied (with its key, redacted as always)."""
+        assert self.upstream is not None
+        headers = request_headers(scope["headers"])
+        record.proxied = True
+        record.key = bearer_token(headers.get("authorization", ""))
+        try:
+            body = await read_stream(receive, headers.get("content-length"))
+        except PortalError as error:
+            return error.reply()
+        forwarded = await self.upstream.forward(scope["method"], scope["path"], record.query, scope["headers"], body)
+        return forwarded.reply()
+
+
+def _upstream(url: str | None, remote: bool) -> Upstream | None:
+    """The pass-through upstream, refused off loopback unless allowed: a
+    test run must not reach a real Portal by accident."""
+    if url is None:
+        return None
+    host = urlsplit(url).hostname or ""
+    if not remote and not is_loopback(host):
+        raise ValueError(f"--proxy {url} is not on loopback; give --remote-proxy to pass requests through to it")
+    return Upstream(url)
 
 
 def unrouted(method: str, path: str, found: WrongMethod | None) -> Reply:

@@ -24,3 +24,5 @@ class RequestRecord:
     decision: Decision | None = None
     body: Any = None
     error: str | None = None
+    proxied: bool = False
+    """Answered by the ``serve --proxy`` upstream, not by the mock."""
