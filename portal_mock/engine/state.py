@@ -13,7 +13,10 @@ webhooks those resolutions owe have been delivered.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
+import secrets
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -99,6 +102,12 @@ class MockState:
         self._default_plan = TaskPlan(delay=settings.task_delay)
         self._scenario_keys: set[str] = set()
         self.error_listeners: list[Callable[[str | None, str], None]] = []
+        self._ref_secret = secrets.token_bytes(32)
+        self._refs: dict[str, str] = {}
+        """Each ``key_ref`` handed out, with the token it names."""
+        self.reload_error: str | None = None
+        """Why the last edit of the scenario files was not installed
+        (``file:line:col`` problems), until an edit is; the reload watcher sets it."""
         self.install(self.catalog)
 
     @property
@@ -161,8 +170,9 @@ class MockState:
         self.active = self.scenario(name).name
 
     def key_of(self, token: str) -> Key:
-        """The key ``token``, or ``NotFound`` naming it redacted."""
-        key = self.registry.lookup(token)
+        """The key ``token`` (or the key a ``key_ref`` names), or ``NotFound``
+        naming it redacted."""
+        key = self.registry.lookup(token) or self.registry.lookup(self._refs.get(token, ""))
         if key is None:
             raise NotFound(f"No such key {redact(token)}.")
         return key
@@ -358,3 +368,25 @@ class MockState:
         """How a newly queued task ends when no rule says otherwise (one
         shared, immutable plan: not one more object per stored task)."""
         return self._default_plan
+
+    # What the dashboard shows
+
+    def key_ref(self, key: Key) -> str:
+        """An opaque name for ``key``, taken wherever the control API takes a
+        key: the dashboard steers keys it only ever sees redacted.  Keyed by
+        a secret of this process, so it tells nothing about the key."""
+        ref = "ref_" + hmac.new(self._ref_secret, key.token.encode(), hashlib.sha256).hexdigest()[:20]
+        self._refs[ref] = key.token
+        return ref
+
+    def overview(self) -> list[tuple[Account, list[Key]]]:
+        """Every account, settled, with its keys: what the dashboard lists.
+        Read without a Portal request, so nothing is journaled."""
+        keys: dict[int, list[Key]] = {}
+        for key in self.registry.keys.values():
+            keys.setdefault(key.account.id, []).append(key)
+        found = []
+        for account in self.registry.accounts.values():
+            account.settle()
+            found.append((account, keys.get(account.id, [])))
+        return found
