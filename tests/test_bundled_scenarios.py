@@ -45,6 +45,8 @@ def test_bundled_scenarios_ship_inside_the_wheel(tmp_path):
     bundled = {f"portal_mock/scenarios/bundled/{path.name}" for path in bundled_dir().glob("*.yaml")}
     assert {f"portal_mock/scenarios/bundled/{name}.yaml" for name in BUNDLED} <= bundled <= shipped
     assert {"portal_mock/scenarios/scenario.schema.json", "portal_mock/py.typed"} <= shipped
+    dashboard = {"templates/base.html", "templates/dashboard.html", "templates/login.html", "static/dashboard.js", "static/dashboard.css"}
+    assert {f"portal_mock/http/{name}" for name in dashboard} <= shipped
 
 
 def test_default_succeeds_after_the_task_delay(client):

@@ -10,7 +10,7 @@ someone reads the journal.
 from __future__ import annotations
 
 import itertools
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -90,12 +90,21 @@ class Journal:
         self._entries: deque[Entry] = deque(maxlen=size)
         self._ids = itertools.count(1)
         self.recorded = 0
+        self.hits: Counter[tuple[str, str]] = Counter()
+        """Requests each (scenario, rule) decided since the journal was last
+        emptied, dropped entries included: the dashboard's hit counts."""
 
     def record(self, **fields: Any) -> Entry:
         entry = Entry(id=next(self._ids), **fields)
         self._entries.append(entry)
         self.recorded += 1
+        if entry.rule is not None and entry.scenario is not None:
+            self.hits[entry.scenario, entry.rule] += 1
         return entry
+
+    def get(self, entry_id: int) -> Entry | None:
+        """The entry ``entry_id``, unless it was dropped or cleared."""
+        return next((entry for entry in self._entries if entry.id == entry_id), None)
 
     @property
     def dropped(self) -> int:
@@ -104,6 +113,7 @@ class Journal:
     def clear(self) -> None:
         self.recorded -= len(self._entries)
         self._entries.clear()
+        self.hits.clear()
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(list(self._entries))

@@ -18,7 +18,7 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 
 from portal_mock.domain.accounts import ALL_PERMISSIONS, Account, Key
 from portal_mock.domain.clock import CLOCK_PATTERN, parse_clock
@@ -26,11 +26,13 @@ from portal_mock.domain.errors import Invalid, Problem
 from portal_mock.domain.redaction import bearer_token, redact
 from portal_mock.domain.tasks import OUTCOMES, STATUSES
 from portal_mock.domain.validation import validate, wire_integer
-from portal_mock.engine.journal import verify
+from portal_mock.engine.journal import Entry, verify
 from portal_mock.engine.state import MockState
+from portal_mock.http import dashboard
 from portal_mock.http.bodies import decode, read_body
+from portal_mock.http.near_misses import closest
 from portal_mock.http.wire import JSON, PortalError, dumps, problem_response
-from portal_mock.scenarios.rules import Match
+from portal_mock.scenarios.rules import Match, Rule
 from portal_mock.scenarios.schema import match_schema
 
 PREFIX = "/__mock"
@@ -144,6 +146,10 @@ OPERATIONS: tuple[Operation, ...] = (
         "deliveries", "GET", "/deliveries", "Every webhook delivery attempt of a key's account, oldest first",
         query={"key": {"type": "string", "minLength": 1}}, statuses=(200, 404, 422), required_query=("key",),
     ),
+    Operation(
+        "accounts", "GET", "/accounts",
+        "Every account with its keys (redacted, each with a ref that stands for it in any call taking a key), clock, resource counts and task timeline",
+    ),
     Operation("openapi_json", "GET", "/openapi.json", "This server's OpenAPI document"),
     Operation("openapi_yaml", "GET", "/openapi.yaml", "This server's OpenAPI document, as YAML", media_type="application/yaml"),
 )
@@ -245,14 +251,35 @@ async def index(request: Request, state: MockState, data: dict[str, Any]) -> Any
 
 
 async def health(request: Request, state: MockState, data: dict[str, Any]) -> Any:
-    return {"status": "ok", "scenario": state.active, "uptime": round(time.monotonic() - state.started, 3)}
+    """``reload_error``: why the last edit of the scenario files is not being served."""
+    return {"status": "ok", "scenario": state.active, "uptime": round(time.monotonic() - state.started, 3), "reload_error": state.reload_error}
 
 
 async def scenarios(request: Request, state: MockState, data: dict[str, Any]) -> Any:
+    """``hits``: each rule, in order, with how many requests it decided since
+    the journal was last emptied."""
     return [
-        {"name": s.name, "description": s.description, "origin": s.origin, "active": s.name == state.active, "rules": len(s.rules)}
+        {
+            "name": s.name, "description": s.description, "origin": s.origin, "active": s.name == state.active, "rules": len(s.rules),
+            "hits": [{"rule": rule.label, "does": _does(rule), "hits": state.journal.hits[s.name, rule.label]} for rule in s.rules],
+        }
         for s in (state.catalog.scenarios[name] for name in state.catalog.names)
     ]
+
+
+def _does(rule: Rule) -> str:
+    """A rule in a few words, for the dashboard: what it matches, what it does."""
+    match = rule.match
+    words = [", ".join(sorted(match.actions)) if match.actions else " ".join(filter(None, (match.method, match.path))) or "any request"]
+    if rule.respond is not None:
+        words.append(f"→ {rule.respond.status}")
+    if rule.task is not None:
+        words.append(f"→ task {rule.task.outcome}")
+    if rule.fault is not None:
+        words.append(f"→ {rule.fault.kind}")
+    if rule.latency is not None:
+        words.append("(delayed)")
+    return " ".join(words)
 
 
 async def set_scenario(request: Request, state: MockState, data: dict[str, Any]) -> Any:
@@ -346,7 +373,16 @@ async def requests(request: Request, state: MockState, data: dict[str, Any]) -> 
     )
     if limit is not None:
         entries = entries[-limit:] if limit > 0 else []
-    return {"requests": [e.to_dict() for e in entries], "total": len(entries), "dropped": state.journal.dropped, "capacity": state.journal.size}
+    return {"requests": [_entry_view(e) for e in entries], "total": len(entries), "dropped": state.journal.dropped, "capacity": state.journal.size}
+
+
+def _entry_view(entry: Entry) -> dict[str, Any]:
+    """A journal entry; a 404 for a path the Portal does not serve adds the
+    endpoints it probably meant, as its answer named them."""
+    shown = entry.to_dict()
+    if entry.status == 404 and entry.action is None and entry.rule is None:
+        shown["near_misses"] = closest(entry.method, entry.path)
+    return shown
 
 
 async def clear_requests(request: Request, state: MockState, data: dict[str, Any]) -> Any:
@@ -370,6 +406,30 @@ async def deliveries(request: Request, state: MockState, data: dict[str, Any]) -
     if token is None:
         raise ControlError(422, "Name the account: ?key=<its API key>.")
     return [attempt.to_dict() for attempt in state.deliveries_of(token)]
+
+
+async def accounts(request: Request, state: MockState, data: dict[str, Any]) -> Any:
+    return {"accounts": [_account_view(state, account, keys) for account, keys in state.overview()], "active": state.active}
+
+
+def _account_view(state: MockState, account: Account, keys: list[Key]) -> dict[str, Any]:
+    return {
+        "account": account.id,
+        "label": account.label,
+        "clock": account.clock.describe(),
+        "keys": [
+            {"key": redact(key.token), "ref": state.key_ref(key), "scenario": key.scenario, "permissions": sorted(key.permissions)}
+            for key in keys
+        ],
+        "counts": {"tickets": len(account.tickets), "webhooks": len(account.webhooks), "tasks": len(account.tasks)},
+        "tasks": [
+            {
+                "uuid": task.uuid, "action": task.action, "status": task.status, "queued_at": task.created_at, "due_at": task.resolve_at,
+                "resolved_at": task.resolved_at, "after_polls": task.plan.after_polls, "polls": task.polls,
+            }
+            for task in account.tasks.values()
+        ],
+    }
 
 
 async def openapi_json(request: Request, state: MockState, data: dict[str, Any]) -> Any:
@@ -404,6 +464,7 @@ HANDLERS: dict[str, Handler] = {
     "clear_requests": clear_requests,
     "count_requests": count_requests,
     "deliveries": deliveries,
+    "accounts": accounts,
     "openapi_json": openapi_json,
     "openapi_yaml": openapi_yaml,
 }
@@ -452,4 +513,5 @@ def routes() -> Mount:
     by_path: dict[str, dict[str, Endpoint]] = {}
     for operation in OPERATIONS:
         by_path.setdefault(operation.path, {})[operation.method] = _endpoint(operation)
-    return Mount(PREFIX, routes=[Route(path, _by_method(methods), methods=list(methods)) for path, methods in by_path.items()])
+    operations: list[BaseRoute] = [Route(path, _by_method(methods), methods=list(methods)) for path, methods in by_path.items()]
+    return Mount(PREFIX, routes=operations + dashboard.routes(PREFIX))

@@ -31,6 +31,8 @@ async def watch_scenarios(state: MockState, interval: float = 0.25) -> None:
             catalog = await asyncio.to_thread(load_catalog, dirs)
         except CatalogError as error:
             log.error("scenario files changed but are invalid; still serving the last good set:\n%s", error)
+            state.reload_error = str(error)
             continue
+        state.reload_error = None
         state.install(catalog)
         log.warning("scenarios reloaded: %s", ", ".join(catalog.names))
