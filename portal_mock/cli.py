@@ -283,6 +283,7 @@ def serve(args: argparse.Namespace) -> int:
     if settings.admin:
         guarded = " (needs the admin token)" if settings.admin_token else ""
         print(f"  control API: {url}/__mock{guarded}, described at {url}/__mock/openapi.json")
+        print(f"  dashboard:   {url}/__mock/ui{guarded}")
     for notice in catalog.notices:
         print(f"  note: {notice}")
     print("Try:")

@@ -7,8 +7,11 @@ chromium-driver are not installed (``.ci/run`` installs them)."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import struct
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -272,5 +275,19 @@ def test_no_dashboard_without_the_control_plane():
     try:
         assert httpx.get(f"{url}/__mock/ui").status_code == 404
         assert httpx.get(f"{url}/__mock/ui/static/dashboard.js").status_code == 404
+    finally:
+        stop(process)
+
+
+def test_the_banner_prints_the_dashboards_address():
+    process = subprocess.Popen([sys.executable, "-m", "portal_mock", "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines: list[str] = []
+        while not lines or lines[-1] not in ("", "Press Ctrl-C to stop.\n"):
+            lines.append(process.stdout.readline())
+        banner = "".join(lines)
+        url = re.search(r"dashboard:\s+(http://\S+/__mock/ui)\n", banner)
+        assert url, banner
+        assert "portal-mock dashboard" in httpx.get(url.group(1)).text
     finally:
         stop(process)
