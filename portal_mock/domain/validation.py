@@ -19,6 +19,8 @@ from portal_mock.domain.webhooks import url_problem
 
 REQUIRED = "This field is required."
 _WIRE_INTEGER = re.compile(r"-?[0-9]{1,18}")
+WIRE_INTEGER_MAX = 10**18 - 1
+"""The largest integer ``wire_integer`` reads (and the OpenAPI document admits)."""
 
 
 def wire_integer(text: str) -> int | None:

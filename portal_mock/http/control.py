@@ -25,7 +25,7 @@ from portal_mock.domain.clock import CLOCK_PATTERN, parse_clock
 from portal_mock.domain.errors import Invalid, Problem
 from portal_mock.domain.redaction import bearer_token, redact
 from portal_mock.domain.tasks import OUTCOMES, STATUSES
-from portal_mock.domain.validation import validate, wire_integer
+from portal_mock.domain.validation import WIRE_INTEGER_MAX, validate, wire_integer
 from portal_mock.engine.journal import Entry, verify
 from portal_mock.engine.state import MockState
 from portal_mock.http import dashboard
@@ -47,7 +47,7 @@ _KEY = {"type": "string", "description": "an API key; the operation applies to i
 _PATTERN = match_schema()
 _PATTERN["properties"]["status"] = {"type": "integer", "description": "the response status, too"}
 _STRING = {"type": "string"}
-_INTEGER = {"type": "integer"}
+_INTEGER = {"type": "integer", "minimum": -WIRE_INTEGER_MAX, "maximum": WIRE_INTEGER_MAX}
 _NUMBER = {"type": "number", "description": "unix seconds"}
 
 
@@ -210,8 +210,12 @@ def _pattern_errors(data: dict[str, Any]) -> dict[str, list[str]]:
 
 
 def _param(request: Request, name: str) -> str | None:
-    """A query parameter; empty counts as absent, as on the Portal's lists."""
-    return request.query_params.get(name) or None
+    """A query parameter; empty counts as absent, as on the Portal's lists.
+    Each is given once: of ``since=x&since=``, neither is the right one."""
+    values = request.query_params.getlist(name)
+    if len(values) > 1:
+        raise ControlError(422, f"Give {name} once, not {len(values)} times.")
+    return values[0] if values and values[0] else None
 
 
 def _int_param(request: Request, name: str) -> int | None:
