@@ -12,21 +12,33 @@ can reach the control plane; the page itself is guarded like the API.
 
 from __future__ import annotations
 
+import functools
 import hmac
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.templating import Jinja2Templates
 
 from portal_mock.domain.redaction import bearer_token
 from portal_mock.domain.tasks import OUTCOMES
 from portal_mock.engine.state import MockState
 
+if TYPE_CHECKING:
+    from starlette.templating import Jinja2Templates
+
 HERE = Path(__file__).parent
-TEMPLATES = Jinja2Templates(directory=HERE / "templates")
+
+
+@functools.cache
+def _templates() -> Jinja2Templates:
+    """The page's templates, loaded on the first visit: Jinja2 costs a
+    server that nobody looks at nothing at start-up."""
+    from starlette.templating import Jinja2Templates
+
+    return Jinja2Templates(directory=HERE / "templates")
 
 POLL_MS = 500
 """How often the page asks for news: short polling, which survives server
@@ -63,8 +75,8 @@ def routes(prefix: str) -> list[BaseRoute]:
         state: MockState = request.app.state.mock
         if not _admitted(request, state.settings.admin_token):
             refused = {"refused": "token" in request.query_params}
-            return TEMPLATES.TemplateResponse(request, "login.html", context | refused, status_code=401, headers=SECURITY_HEADERS)
+            return _templates().TemplateResponse(request, "login.html", context | refused, status_code=401, headers=SECURITY_HEADERS)
         shown = {"outcomes": OUTCOMES, "poll_ms": POLL_MS, "scenarios": state.catalog.names}
-        return TEMPLATES.TemplateResponse(request, "dashboard.html", context | shown, headers=SECURITY_HEADERS)
+        return _templates().TemplateResponse(request, "dashboard.html", context | shown, headers=SECURITY_HEADERS)
 
     return [Route("/ui", page, methods=["GET"]), Mount("/ui/static", StaticFiles(directory=HERE / "static"))]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from starlette.types import Receive, Scope
@@ -39,8 +39,10 @@ from portal_mock.http.dispatch import Found, Table, WrongMethod
 from portal_mock.http.near_misses import closest
 from portal_mock.http.record import RequestRecord
 from portal_mock.http.wire import PortalError, Reply, error_body, problem_reply, reply
-from portal_mock.recording.proxy import Upstream
 from portal_mock.scenarios.rules import Decision, RequestFacts
+
+if TYPE_CHECKING:
+    from portal_mock.recording.proxy import Upstream
 
 MAX_ID_DIGITS = 18
 """Ids longer than this name nothing the mock could have made."""
@@ -279,6 +281,8 @@ def _upstream(url: str | None, remote: bool) -> Upstream | None:
     host = urlsplit(url).hostname or ""
     if not remote and not is_loopback(host):
         raise ValueError(f"--proxy {url} is not on loopback; give --remote-proxy to pass requests through to it")
+    from portal_mock.recording.proxy import Upstream
+
     return Upstream(url)
 
 
