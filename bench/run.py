@@ -852,7 +852,7 @@ def commit() -> str:
     return f"`{sha}` ({subject})" + (", with uncommitted changes" if dirty else "")
 
 
-HAS_JOURNAL = (ROOT / "portal_mock" / "journal.py").exists()
+HAS_JOURNAL = (ROOT / "portal_mock" / "engine" / "journal.py").exists() or (ROOT / "portal_mock" / "journal.py").exists()
 
 
 def journal_note() -> str:
