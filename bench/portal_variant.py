@@ -12,8 +12,8 @@ same app, with the same key, task delay and banner as ``serve``, and:
   charges a collection to whichever function happened to allocate, so this
   is the only honest view of what the collector costs;
 * ``--no-gc-freeze`` serves without ``serve``'s collector policy
-  (``portal_mock.gc_policy.freeze_survivors``: ``gc.freeze()`` after
-  start-up and after every full collection), to show what the policy is worth.
+  (``portal_mock.engine.gc_policy.freeze_survivors``: ``gc.freeze()`` after
+  start-up and after every collection of generation 1 or 2), to show what the policy is worth.
 """
 
 from __future__ import annotations

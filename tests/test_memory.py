@@ -35,8 +35,8 @@ def frozen() -> Iterator[None]:
     try:
         yield
     finally:
-        if gc_policy._freeze_after_full_collections in gc.callbacks:
-            gc.callbacks.remove(gc_policy._freeze_after_full_collections)
+        if gc_policy._freeze_after_older_collections in gc.callbacks:
+            gc.callbacks.remove(gc_policy._freeze_after_older_collections)
         gc.unfreeze()
         gc.collect()
 
