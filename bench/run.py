@@ -740,7 +740,8 @@ def _package(frame: str) -> str:
     path = _module_path(frame)
     if path == "<string>":
         return "generated code (dataclass __init__)"
-    return path.split("/")[0].removesuffix(".py")
+    package = path.split("/")[0].removesuffix(".py")
+    return package if package.isprintable() and package.strip() else "(frames py-spy could not name)"
 
 
 def _short(frame: str) -> str:
