@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import socket
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -208,6 +209,17 @@ def _print_problems(problems: Iterable[object]) -> None:
         print(problem, file=sys.stderr)
 
 
+def _listen(host: str, port: int) -> socket.socket | None:
+    """A listening socket, or ``None`` once the reason it cannot be had is printed."""
+    from portal_mock.http.server import bind
+
+    try:
+        return bind(host, port)
+    except OSError as error:
+        print(f"portal-mock: cannot listen on {host}:{port}: {error.strerror or error}", file=sys.stderr)
+        return None
+
+
 def serve(args: argparse.Namespace) -> int:
     from urllib.parse import urlsplit
 
@@ -216,7 +228,7 @@ def serve(args: argparse.Namespace) -> int:
     from portal_mock.engine.gc_policy import freeze_survivors
     from portal_mock.engine.state import Settings
     from portal_mock.http.app import create_app
-    from portal_mock.http.server import AnnouncingServer, bind, log_access, url_of, uvicorn_config
+    from portal_mock.http.server import AnnouncingServer, log_access, url_of, uvicorn_config
     from portal_mock.scenarios.library import CatalogError
 
     if args.ready_file is not None:
@@ -256,10 +268,8 @@ def serve(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"portal-mock serve: error: {error}", file=sys.stderr)
         return 2
-    try:
-        sock = bind(args.host, args.port)
-    except OSError as error:
-        print(f"portal-mock: cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
+    sock = _listen(args.host, args.port)
+    if sock is None:
         return 1
     url = url_of(sock)
     keys = app.state.mock.keys
@@ -318,7 +328,7 @@ def record(args: argparse.Namespace) -> int:
 
     import uvicorn
 
-    from portal_mock.http.server import bind, url_of, uvicorn_config
+    from portal_mock.http.server import url_of, uvicorn_config
     from portal_mock.recording.proxy import RecordingProxy, Upstream
     from portal_mock.recording.recorder import Recording, safe_url
     from portal_mock.scenarios.library import CatalogError, load_catalog
@@ -328,10 +338,8 @@ def record(args: argparse.Namespace) -> int:
     servers: list[uvicorn.Server] = []
     upstream = Upstream(args.upstream, args.timeout)
     proxy = RecordingProxy(upstream, recording, stop=lambda: setattr(servers[0], "should_exit", True), max_requests=args.max_requests)
-    try:
-        sock = bind(args.host, args.port)
-    except OSError as error:
-        print(f"portal-mock: cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
+    sock = _listen(args.host, args.port)
+    if sock is None:
         return 1
     url = url_of(sock)
     started = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")

@@ -133,6 +133,15 @@ def start(*flags: str, env: dict[str, str] | None = None) -> tuple[subprocess.Po
         text=True,
         env=env,
     )
+    text = read_banner(process)
+    url = re.search(r"at (http://\S+)/v1", text)
+    assert url, f"no URL in the banner: {text!r} {process.stderr.read() if process.poll() is not None else ''}"
+    return process, url.group(1), re.findall(r"key:\s+(\S+)", text)
+
+
+def read_banner(process: subprocess.Popen) -> str:
+    """What a started ``portal-mock`` command prints before it serves (up
+    to "Press Ctrl-C"), read within 20 s."""
     banner = []
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
@@ -142,10 +151,7 @@ def start(*flags: str, env: dict[str, str] | None = None) -> tuple[subprocess.Po
         banner.append(line)
         if line.startswith("Press Ctrl-C"):
             break
-    text = "".join(banner)
-    url = re.search(r"at (http://\S+)/v1", text)
-    assert url, f"no URL in the banner: {text!r} {process.stderr.read() if process.poll() is not None else ''}"
-    return process, url.group(1), re.findall(r"key:\s+(\S+)", text)
+    return "".join(banner)
 
 
 def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> int:

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import yaml
-from helpers import TLS, start, stop
+from helpers import TLS, read_banner, start, stop
 
 UPSTREAM_KEY = "real-portal-key-9f8e7d6c5b4a"
 WEBHOOK_PASSWORD = "webhook-pass-0a1b2c3d"
@@ -42,17 +42,9 @@ def start_recorder(*flags: str) -> tuple[subprocess.Popen, str]:
     process = subprocess.Popen(
         [sys.executable, "-m", "portal_mock", "record", "--port", "0", *flags], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    banner = []
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        banner.append(line)
-        if line.startswith("Press Ctrl-C"):
-            break
-    found = re.search(r"at (http://\S+)/v1", "".join(banner))
-    assert found, f"no URL in the banner: {''.join(banner)!r}"
+    banner = read_banner(process)
+    found = re.search(r"at (http://\S+)/v1", banner)
+    assert found, f"no URL in the banner: {banner!r}"
     return process, found.group(1)
 
 
