@@ -30,8 +30,9 @@ from portal_mock.domain.errors import Invalid, NotFound, Problem
 from portal_mock.domain.listing import parse, select
 from portal_mock.domain.redaction import bearer_token
 from portal_mock.domain.tasks import API_VERSION, Task, TaskPlan
+from portal_mock.domain.tickets import Tickets
 from portal_mock.domain.validation import clean, validate
-from portal_mock.domain.webhooks import is_loopback
+from portal_mock.domain.webhooks import Webhooks, is_loopback
 from portal_mock.engine.state import MockState
 from portal_mock.http.bodies import decode, read_stream
 from portal_mock.http.control import PREFIX as CONTROL_PREFIX
@@ -109,11 +110,16 @@ async def task_show(call: Call, key: Key) -> Reply:
     return reply(task.to_dict())
 
 
+def shown(call: Call, store: Tickets | Webhooks, noun: str) -> Reply:
+    """A show endpoint's answer: the object at the path's id, or a 404."""
+    found = store.get(call.id(noun))
+    if found is None:
+        raise NotFound.of(noun)
+    return reply(found.to_dict())
+
+
 async def ticket_show(call: Call, key: Key) -> Reply:
-    ticket = key.account.tickets.get(call.id("ticket"))
-    if ticket is None:
-        raise NotFound.of("ticket")
-    return reply(ticket.to_dict())
+    return shown(call, key.account.tickets, "ticket")
 
 
 async def ticket_list(call: Call, key: Key) -> Reply:
@@ -125,10 +131,7 @@ async def webhook_list(call: Call, key: Key) -> Reply:
 
 
 async def webhook_show(call: Call, key: Key) -> Reply:
-    webhook = key.account.webhooks.get(call.id("webhook"))
-    if webhook is None:
-        raise NotFound.of("webhook")
-    return reply(webhook.to_dict())
+    return shown(call, key.account.webhooks, "webhook")
 
 
 async def queue(call: Call, key: Key) -> Reply:

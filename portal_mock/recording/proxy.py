@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from starlette.types import Receive, Scope, Send
 
 from portal_mock.http.bodies import ClientGone, read_stream
-from portal_mock.http.wire import PortalError, Reply, dumps, error_body, raw_headers
+from portal_mock.http.wire import PortalError, Reply, dumps, error_body, has_body, raw_headers
 from portal_mock.recording.recorder import Exchange, Recording, decode_body
 
 HOP_BY_HOP = frozenset(
@@ -41,7 +41,7 @@ class Forwarded:
 
     def reply(self) -> Reply:
         raw = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in self.headers]
-        if self.status >= 200 and self.status not in (204, 304):
+        if has_body(self.status):
             raw.append((b"content-length", str(len(self.body)).encode("latin-1")))
         return Reply(self.status, self.body, raw)
 
