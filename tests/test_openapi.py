@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from portal_mock import Settings, create_app
-from portal_mock.catalog.actions import BY_NAME
+from portal_mock.catalog import BY_NAME
 from portal_mock.domain.clock import ClockSpec
 from portal_mock.http.control import OPERATIONS
 from portal_mock.http.openapi import form_schema, openapi

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pytest
 from receiver import Receiver
 
-from portal_mock.catalog.actions import ACTIONS
+from portal_mock.catalog import ACTIONS
 
 
 @pytest.fixture(scope="module")
@@ -140,7 +140,7 @@ def test_other_urls_are_422(hooks, url):
 def test_a_422_names_every_bad_field_at_once(client):
     response = client.http.post(
         "/v1/task/webhook",
-        json={"type": "xml", "resource": "invoice", "action": "delete", "auth": {"type": "oauth"}, "user_data": [1]},
+        json={"type": "xml", "resource": "invoices", "action": "explode", "auth": {"type": "oauth"}, "user_data": [1]},
     )
     assert response.status_code == 422
     assert set(response.json()["errors"]) == {"name", "url", "type", "resource", "action", "auth.type", "user_data"}

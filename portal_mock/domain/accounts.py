@@ -9,23 +9,27 @@ stream: moving one test's time or drawing its ids never touches another's.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+import weakref
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from portal_mock.domain.clock import Clock, ClockSpec
+from portal_mock.domain.effects import Blueprint
 from portal_mock.domain.errors import Conflict
 from portal_mock.domain.fakedata import FakeData
 from portal_mock.domain.people import Person, reference
 from portal_mock.domain.redaction import redact
+from portal_mock.domain.resources import Records, World
 from portal_mock.domain.scheduler import Scheduler
 from portal_mock.domain.tasks import Task, TaskPlan
 from portal_mock.domain.tickets import Tickets
 from portal_mock.domain.webhooks import Webhooks
 from portal_mock.scenarios.rules import RuleBook
 
-ALL_PERMISSIONS = ("ticket view", "ticket edit", "account view", "account edit")
-"""Every permission a key can hold; a key minted without a list holds all."""
+Starting = Mapping[str, "int | tuple[dict[str, Any], ...]"]
+"""What an account starts with beyond its reference data, by kind: a count
+to draw, or partial records (a scenario file's ``resources``)."""
 
 
 @dataclass
@@ -37,6 +41,14 @@ class Key:
     person: Person | None
     permissions: frozenset[str]
     scenario: str | None = None
+    token_id: int | None = None
+    """The api-token record this key is (``api-token:add``); deleting the
+    record revokes the key."""
+
+    @property
+    def live(self) -> bool:
+        """Still a key: not one whose api-token record was deleted."""
+        return self.token_id is None or self.account.records("api-token").get(self.token_id) is not None
 
     @property
     def user(self) -> Person:
@@ -57,15 +69,48 @@ class Account:
     label: str
     fake: FakeData
     clock: Clock
+    blueprint: Blueprint = field(default_factory=Blueprint)
+    seed: int | str = 0
+    starting: Starting = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.client_id = self.fake.small_id()
         self.tickets = Tickets(self.fake, company_id=self.fake.small_id(), client_id=self.client_id)
         self.webhooks = Webhooks(self.fake)
-        self.scheduler = Scheduler(self.clock)
+        self.scheduler = Scheduler(self.clock, self.blueprint)
         self._primary: Person | None = None
         self._company: str | None = None
+        self.people: dict[int, Person] = {}
+        """Every user a key of this account acts as, by id: ``user:show`` finds them."""
         self.rulebook = RuleBook(self.label)
+        self.world = World(self.blueprint.kinds, self.seed, self.label, self.clock, weakref.WeakMethod(self._starting))
+        for kind, wanted in self.starting.items():
+            if isinstance(wanted, int):
+                store = self.world.records(kind)
+                for _ in range(wanted):
+                    store.make({}, self.clock.now())
+
+    def records(self, kind: str) -> Records:
+        """The account's resources of a declared ``kind``."""
+        return self.world.records(kind)
+
+    def _starting(self, kind: str) -> list[dict[str, Any]]:
+        """The partial records a kind starts with: the account's own user and
+        client, and a scenario's declarations."""
+        if kind == "user":
+            people = [self.primary_user, *(person for person in self.people.values() if person.id != self.primary_user.id)]
+            return [{**person.to_record(), "client": self.client_reference()} for person in people]
+        if kind == "client":
+            return [{"id": self.client_id, "company": self.company, "owner": self.primary_user.to_reference()}]
+        wanted = self.starting.get(kind, ())
+        return [dict(partial) for partial in wanted] if not isinstance(wanted, int) else []
+
+    def meet(self, person: Person) -> None:
+        """Know ``person`` as one of the account's users (a key acts as them)."""
+        if person.id not in self.people:
+            self.people[person.id] = person
+            if "user" in self.world and self.world.has("user"):
+                self.world.records("user").make({}, self.clock.now(), {**person.to_record(), "client": self.client_reference()})
 
     @property
     def tasks(self) -> dict[str, Task]:
@@ -79,6 +124,7 @@ class Account:
         if self._primary is None:
             name, email = self.fake.person()
             self._primary = Person(self.fake.user_id(), name, email)
+            self.people[self._primary.id] = self._primary
         return self._primary
 
     @property
@@ -93,7 +139,9 @@ class Account:
         the ``null`` uri of every webhook example in the vendor's docs."""
         return reference(self.client_id, self.company, "client", None)
 
-    def queue(self, action: str, input: dict[str, Any], author: Person, plan: TaskPlan, target: int | None = None) -> Task:
+    def queue(
+        self, action: str, input: dict[str, Any], author: Person, plan: TaskPlan, target: int | None = None, params: dict[str, int] | None = None
+    ) -> Task:
         """Accept a queued action; its effect runs when the task resolves."""
         task = Task(
             id=self.fake.task_id(),
@@ -104,6 +152,7 @@ class Account:
             created_at=self.clock.now(),
             plan=plan,
             target=target,
+            params=params or {},
         )
         self.scheduler.add(task)
         return task
@@ -132,6 +181,7 @@ class Origin:
     seed: int | str
     clock: ClockSpec
     tickets: tuple[dict[str, Any], ...] = ()
+    resources: Starting = field(default_factory=dict)
 
 
 class Registry:
@@ -144,8 +194,9 @@ class Registry:
     account was made.
     """
 
-    def __init__(self, seed: int | str = 0, clock: ClockSpec = REAL) -> None:
+    def __init__(self, seed: int | str = 0, clock: ClockSpec = REAL, blueprint: Blueprint | None = None) -> None:
         self.seed = seed
+        self.blueprint = blueprint or Blueprint()
         self.clock = clock
         self.keys: dict[str, Key] = {}
         self.accounts: dict[int, Account] = {}
@@ -154,18 +205,31 @@ class Registry:
         self.on_new_account: list[Callable[[Account], None]] = []
 
     def create_account(
-        self, label: str | None = None, clock: ClockSpec | None = None, seed: int | str | None = None, tickets: Iterable[dict[str, Any]] = ()
+        self,
+        label: str | None = None,
+        clock: ClockSpec | None = None,
+        seed: int | str | None = None,
+        tickets: Iterable[dict[str, Any]] = (),
+        resources: Starting | None = None,
     ) -> Account:
         """A new, empty account (but for ``tickets``, partial ticket
         descriptions it starts with).  Its data stream is seeded from
         ``seed`` (default: the registry's) and its label."""
         number = len(self.accounts) + 1
-        origin = Origin(self.seed if seed is None else seed, clock or self.clock, tuple(tickets))
+        origin = Origin(self.seed if seed is None else seed, clock or self.clock, tuple(tickets), dict(resources or {}))
         self._origins[number] = origin
         return self._open(number, label or f"account-{number}", origin)
 
     def _open(self, number: int, label: str, origin: Origin) -> Account:
-        account = Account(id=number, label=label, fake=FakeData(origin.seed, label), clock=origin.clock.make())
+        account = Account(
+            id=number,
+            label=label,
+            fake=FakeData(origin.seed, label),
+            clock=origin.clock.make(),
+            blueprint=self.blueprint,
+            seed=origin.seed,
+            starting=origin.resources,
+        )
         if origin.tickets:
             account.tickets.seed(list(origin.tickets), account.clock.now())
         self.accounts[number] = account
@@ -191,19 +255,36 @@ class Registry:
         self,
         account: Account,
         token: str | None = None,
-        permissions: Iterable[str] = ALL_PERMISSIONS,
+        permissions: Iterable[str] = (),
         user: Person | None = None,
         scenario: str | None = None,
+        token_id: int | None = None,
     ) -> Key:
         token = token or f"pm_{secrets.token_hex(16)}"
         if token in self.keys:
             raise Conflict(f"The key {redact(token)} is already in use.")
-        key = Key(token, account, user, frozenset(permissions), scenario)
+        key = Key(token, account, user, frozenset(permissions), scenario, token_id)
+        if user is not None:
+            account.meet(user)
         self.keys[token] = key
         return key
 
     def lookup(self, token: str) -> Key | None:
-        return self.keys.get(token)
+        """The key ``token`` is, while it is one."""
+        key = self.keys.get(token)
+        if key is not None and key.token_id is not None and not key.live:
+            return None
+        return key
+
+    def find_user(self, email: str) -> tuple[Account, Person] | None:
+        """The account and user an email address logs in as (``auth:login``):
+        the most recently created account that knows it."""
+        wanted = email.casefold()
+        for account in reversed(self.accounts.values()):
+            for person in [account.primary_user, *account.people.values()]:
+                if person.email.casefold() == wanted:
+                    return account, person
+        return None
 
     def find_task(self, uuid: str) -> tuple[Account, Task] | None:
         for account in self.accounts.values():

@@ -7,9 +7,12 @@ account that resolves a task passes itself in.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from portal_mock.domain.resources import Effect as Declared
+from portal_mock.domain.resources import Kind, World, perform
 from portal_mock.domain.tasks import Task
 from portal_mock.domain.tickets import Tickets
 from portal_mock.domain.webhooks import Webhooks
@@ -20,6 +23,7 @@ class Workspace(Protocol):
 
     tickets: Tickets
     webhooks: Webhooks
+    world: World
 
     def client_reference(self) -> dict[str, Any]: ...
 
@@ -55,12 +59,12 @@ def _webhook_add(account: Workspace, task: Task, at: float) -> dict[str, Any]:
     return account.webhooks.add(task.input, account.client_reference()).to_reference()
 
 
-Effect = Callable[[Workspace, Task, float], dict[str, Any]]
+Effect = Callable[[Workspace, Task, float], dict[str, Any] | None]
 """Run with the resolving account, the task and the resolution time; the
 reference it returns is the task's ``resource``.  Raises ``Rejected`` when
 the action cannot apply to the state it finds."""
 
-EFFECTS: dict[str, Effect] = {
+TICKET_EFFECTS: dict[str, Effect] = {
     "ticket:add": _ticket_add,
     "ticket:comment": _ticket_comment,
     "ticket:close": _ticket_close,
@@ -68,3 +72,28 @@ EFFECTS: dict[str, Effect] = {
     "ticket:claim": _ticket_claim,
     "webhook:add": _webhook_add,
 }
+
+
+def declared(kind: str, effect: Declared) -> Effect:
+    """The effect a catalog declares for an action on ``kind``, run on the
+    account's resources with the task's path ids and input."""
+
+    def run(account: Workspace, task: Task, at: float) -> dict[str, Any] | None:
+        return perform(effect, account.world, kind, task.target, {**task.params, **task.input}, at)
+
+    return run
+
+
+@dataclass(frozen=True)
+class Blueprint:
+    """What every account is made of: the declared kinds of resource and
+    the effect of each action, by name."""
+
+    kinds: Mapping[str, Kind] = field(default_factory=dict)
+    effects: Mapping[str, Effect] = field(default_factory=lambda: dict(TICKET_EFFECTS))
+
+
+def blueprint(kinds: Mapping[str, Kind], effects: Mapping[str, tuple[str, Declared]]) -> Blueprint:
+    """A blueprint from a catalog's kinds and its declared effects (action
+    name → (kind, effect)); tickets and webhooks keep their own."""
+    return Blueprint(kinds, {**{name: declared(kind, effect) for name, (kind, effect) in effects.items()}, **TICKET_EFFECTS})

@@ -107,3 +107,12 @@ class FakeData:
 
     def paragraph(self) -> str:
         return str(self._faker().paragraph(nb_sentences=3))
+
+    def provide(self, provider: str) -> str:
+        """The value of a Faker provider by name (``domain_name``,
+        ``ipv4_public``…), as catalog shapes name them."""
+        return str(getattr(self._faker(), provider)())
+
+    def token(self, bits: int = 128) -> str:
+        """A secret-looking hex string (API tokens)."""
+        return f"{self.rng.getrandbits(bits):0{bits // 4}x}"

@@ -17,9 +17,9 @@ client's ``Content-Range`` needs.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 from portal_mock.domain.errors import Invalid, OutOfRange
 
@@ -33,14 +33,17 @@ _INTEGER = re.compile(r"^-?[0-9]+$")
 _HUGE = 10**18
 
 
-class Listed(Protocol):
-    """A listed item: ordered by ``id`` when its sort field ties."""
+class Ordered(Protocol):
+    """A store a list reads: its records in a field's order, sorted at most
+    once per change (ties by id, in the same direction)."""
 
-    @property
-    def id(self) -> int: ...
+    def sorted_by(self, key: str, descending: bool, sort_key: Callable[[Any], Any]) -> Sequence[Any]: ...
+
+    def render(self, item: Any) -> dict[str, Any]: ...
 
 
-T = TypeVar("T", bound=Listed)
+Value = Callable[[Any, str], Any]
+"""Reads a list field (by its name) from an item."""
 
 
 @dataclass(frozen=True)
@@ -130,28 +133,54 @@ def _sort_key(value: Any) -> tuple[int, Any]:
     return (0, value) if isinstance(value, int) and not isinstance(value, bool) else (1, _text(value))
 
 
-def select(items: Iterable[T], query: Query) -> Page:
+def select(store: Ordered, query: Query, value: Value) -> Page:
     """The page ``query`` asks for, or ``OutOfRange`` when it lies outside
     the list.
 
-    Ties in the sort field are ordered by id (in the same direction), so
-    pages never overlap or skip.  A page size outside 1..``MAX_PAGE_SIZE``,
-    a page below 1 and a page past the last one are 416; page 1 of an empty
-    list is an empty 200.
+    The store keeps each order it was asked for until its data changes, so
+    a page without filters costs the page, whatever the store holds; with
+    filters, one pass over the ordered records.  Ties in the sort field are
+    ordered by id (in the same direction), so pages never overlap or skip.
+    A page size outside 1..``MAX_PAGE_SIZE``, a page below 1 and a page past
+    the last one are 416; page 1 of an empty list is an empty 200.
     """
-    chosen = [
-        item
-        for item in items
-        if all(_text(getattr(item, f)) == _text(v) for f, v in query.filters.items())
-        and all(_text(v) in _text(getattr(item, f)) for f, v in query.matches.items())
-    ]
-    chosen.sort(key=lambda item: item.id, reverse=query.descending)
-    chosen.sort(key=lambda item: _sort_key(getattr(item, query.sort_by)), reverse=query.descending)
-    total = len(chosen)
+    ordered = store.sorted_by(query.sort_by, query.descending, lambda item: _sort_key(value(item, query.sort_by)))
+    if query.filters or query.matches:
+        filters = [(f, _text(v)) for f, v in query.filters.items()]
+        matches = [(f, _text(v)) for f, v in query.matches.items()]
+        ordered = [
+            item
+            for item in ordered
+            if all(_text(value(item, f)) == v for f, v in filters) and all(v in _text(value(item, f)) for f, v in matches)
+        ]
+    total = len(ordered)
     if not 1 <= query.page_size <= MAX_PAGE_SIZE:
         raise OutOfRange(f"pageSize must be from 1 to {MAX_PAGE_SIZE}.", total)
     last_page = max(1, -(-total // query.page_size))
     if not 1 <= query.page <= last_page:
         raise OutOfRange(f"page must be from 1 to {last_page}.", total)
     start = (query.page - 1) * query.page_size
-    return Page(chosen[start : start + query.page_size], start + 1, total)
+    return Page([store.render(item) for item in ordered[start : start + query.page_size]], start + 1, total)
+
+
+class OrderCache:
+    """The orders a store was listed in, each kept until the store changes:
+    the part of ``Ordered`` every store shares."""
+
+    def __init__(self) -> None:
+        self.version = 0
+        self._orders: dict[tuple[str, bool], tuple[int, list[Any]]] = {}
+
+    def changed(self) -> None:
+        self.version += 1
+
+    def ordered(self, items: Callable[[], list[Any]], key: str, descending: bool, sort_key: Callable[[Any], Any], id_of: Callable[[Any], int]) -> list[Any]:
+        cached = self._orders.get((key, descending))
+        if cached is not None and cached[0] == self.version:
+            return cached[1]
+        found = items()
+        found.sort(key=id_of, reverse=descending)
+        if key != "id":
+            found.sort(key=sort_key, reverse=descending)
+        self._orders[(key, descending)] = (self.version, found)
+        return found

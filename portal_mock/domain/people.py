@@ -27,6 +27,11 @@ class Person:
     def to_reference(self) -> dict[str, Any]:
         return reference(self.id, self.identity, "user", f"/v1/user/{self.id}")
 
+    def to_record(self) -> dict[str, Any]:
+        """The fields of the account's ``user`` record this person fixes."""
+        first, _, last = self.name.partition(" ")
+        return {"id": self.id, "first_name": first, "last_name": last, "email": self.email}
+
     @classmethod
     def from_identity(cls, id: int, identity: str) -> Person:
         """Parse the vendor's ``"<name> - <email>"`` form (as scenario files write it)."""

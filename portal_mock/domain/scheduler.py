@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from portal_mock.domain.clock import Clock
-from portal_mock.domain.effects import EFFECTS, Workspace
+from portal_mock.domain.effects import Blueprint, Workspace
 from portal_mock.domain.errors import Rejected
 from portal_mock.domain.tasks import Task
 
@@ -38,8 +38,9 @@ class Owner(Workspace, Protocol):
 class Scheduler:
     """One account's tasks, by UUID, and when each is due."""
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, blueprint: Blueprint) -> None:
         self.clock = clock
+        self.effects = blueprint.effects
         self.tasks: dict[str, Task] = {}
         self.listeners: list[Listener] = []
         self._due: list[tuple[float, int, Task]] = []
@@ -84,7 +85,7 @@ class Scheduler:
             return
         outcome = outcome or task.plan.outcome
         if outcome == "success":
-            effect = EFFECTS.get(task.action)
+            effect = self.effects.get(task.action)
             try:
                 produced = effect(owner, task, at) if effect else None
             except Rejected as why:

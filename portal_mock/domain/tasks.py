@@ -48,6 +48,8 @@ class Task:
     created_at: float
     plan: TaskPlan
     target: int | None = None
+    params: dict[str, int] = field(default_factory=dict)
+    """The path's other ids (the site a stencil is added to)."""
     resolve_at: float | None = None
     status: str = "pending"
     errors: dict[str, Any] = field(default_factory=dict)

@@ -9,11 +9,13 @@ the tickets an account starts with.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from portal_mock.domain.errors import Rejected
 from portal_mock.domain.fakedata import FakeData
+from portal_mock.domain.listing import OrderCache
 from portal_mock.domain.people import Person, reference
 from portal_mock.domain.validation import nullable, validate
 
@@ -77,6 +79,10 @@ SEED_TICKET = {
 }
 """What ``Tickets.seed`` accepts for one ticket (JSON Schema, so scenario
 files can be checked against it); every field is optional."""
+
+
+def _ticket_id(ticket: Ticket) -> int:
+    return ticket.id
 
 
 def _labelled(name: str, id: int, color: str) -> dict[str, Any]:
@@ -191,6 +197,7 @@ class Tickets:
         self.company_id = company_id
         self.client_id = client_id
         self._by_id: dict[int, Ticket] = {}
+        self._orders = OrderCache()
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -200,6 +207,13 @@ class Tickets:
 
     def all(self) -> list[Ticket]:
         return list(self._by_id.values())
+
+    def sorted_by(self, key: str, descending: bool, sort_key: Callable[[Ticket], Any]) -> list[Ticket]:
+        """ticket:list's order, sorted at most once per change."""
+        return self._orders.ordered(self.all, key, descending, sort_key, _ticket_id)
+
+    def render(self, ticket: Ticket) -> dict[str, Any]:
+        return ticket.to_dict()
 
     def _next_id(self) -> int:
         """A fresh id from the seeded stream, stepping over seeded tickets' ids."""
@@ -222,6 +236,7 @@ class Tickets:
             }
         )
         ticket.update_date = int(at)
+        self._orders.changed()
         if reply_by == "staff":
             ticket.num_posts_staff += 1
             ticket.staff_update_date = int(at)
@@ -246,6 +261,7 @@ class Tickets:
         if fields.get("comment"):
             self._post(ticket, fields["comment"], author.name, at)
         self._by_id[ticket.id] = ticket
+        self._orders.changed()
         return ticket
 
     def comment(self, ticket_id: int, body: str, author: Person, at: float) -> Ticket:
@@ -258,6 +274,7 @@ class Tickets:
         if ticket.is_closed:
             raise Rejected(f"Ticket {ticket.mask} is already closed.")
         ticket.status, ticket.resolved_date, ticket.update_date = "Closed", int(at), int(at)
+        self._orders.changed()
         return ticket
 
     def reopen(self, ticket_id: int, at: float) -> Ticket:
@@ -265,6 +282,7 @@ class Tickets:
         if not ticket.is_closed:
             raise Rejected(f"Ticket {ticket.mask} is already open.")
         ticket.status, ticket.resolved_date, ticket.update_date = "Open", 0, int(at)
+        self._orders.changed()
         return ticket
 
     def claim(self, ticket_id: int, at: float) -> Ticket:
@@ -272,6 +290,7 @@ class Tickets:
         if ticket.is_authenticated and ticket.client_id == self.client_id:
             raise Rejected(f"Ticket {ticket.mask} is already claimed.")
         ticket.client_id, ticket.is_authenticated, ticket.update_date = self.client_id, True, int(at)
+        self._orders.changed()
         return ticket
 
     def _require(self, ticket_id: int) -> Ticket:
@@ -343,4 +362,5 @@ class Tickets:
         if ticket.is_closed:
             ticket.resolved_date = ticket.update_date = max(ticket.update_date, int(moments[-1]))
         self._by_id[ticket.id] = ticket
+        self._orders.changed()
         return ticket

@@ -9,11 +9,13 @@ rules can be read and tested without a network.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from portal_mock.domain.fakedata import FakeData
+from portal_mock.domain.listing import OrderCache
 from portal_mock.domain.people import reference
 
 ANY = "*"
@@ -133,6 +135,7 @@ class Webhooks:
     def __init__(self, fake: FakeData) -> None:
         self.fake = fake
         self._by_id: dict[int, Webhook] = {}
+        self._orders = OrderCache()
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -142,6 +145,13 @@ class Webhooks:
 
     def all(self) -> list[Webhook]:
         return list(self._by_id.values())
+
+    def sorted_by(self, key: str, descending: bool, sort_key: Callable[[Webhook], Any]) -> list[Webhook]:
+        """webhook:list's order, sorted at most once per change."""
+        return self._orders.ordered(self.all, key, descending, sort_key, _webhook_id)
+
+    def render(self, webhook: Webhook) -> dict[str, Any]:
+        return webhook.to_dict()
 
     def listening_to(self, action: str) -> list[Webhook]:
         if not self._by_id:
@@ -163,4 +173,9 @@ class Webhooks:
             user_data=dict(fields.get("user_data", {})),
         )
         self._by_id[webhook.id] = webhook
+        self._orders.changed()
         return webhook
+
+
+def _webhook_id(webhook: Webhook) -> int:
+    return webhook.id

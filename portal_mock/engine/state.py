@@ -22,9 +22,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from portal_mock.domain.accounts import ALL_PERMISSIONS, Account, Key, Registry
+from portal_mock.catalog import BLUEPRINT, PERMISSIONS
+from portal_mock.domain.accounts import Account, Key, Registry
 from portal_mock.domain.clock import ClockSpec, ManualClock, parse_clock
 from portal_mock.domain.errors import BadRequest, Conflict, Invalid, NotFound, UnknownName
+from portal_mock.domain.fakedata import FakeData
 from portal_mock.domain.people import Person
 from portal_mock.domain.redaction import redact
 from portal_mock.domain.tasks import Task, TaskPlan
@@ -91,13 +93,13 @@ class MockState:
         self.active = settings.scenario
         self.started = time.monotonic()
         self.journal = Journal(settings.journal_size)
-        self.registry = Registry(seed=settings.seed, clock=settings.clock)
+        self.registry = Registry(seed=settings.seed, clock=settings.clock, blueprint=BLUEPRINT)
         self.deliveries = Deliveries(retry_delays=settings.webhook_retry_delays, remote=settings.remote_webhooks)
         self.registry.on_new_account.append(self.deliveries.watch)
         self._main = self.registry.create_account("main").id
         tokens: list[str | None] = [*settings.keys] or [None]
         for token in tokens:
-            self.registry.add_key(self.main_account, token)
+            self.registry.add_key(self.main_account, token, PERMISSIONS)
         self.anonymous = RuleBook("anonymous")
         self._default_plan = TaskPlan(delay=settings.task_delay)
         self._scenario_keys: set[str] = set()
@@ -140,7 +142,9 @@ class MockState:
 
     def _declare_key(self, scenario: Scenario, token: str, spec: Mapping[str, Any]) -> None:
         label = spec.get("account") or scenario.name
-        account = self.registry.account_by_label(label) or self.registry.create_account(label, seed=scenario.seed, tickets=scenario.tickets)
+        account = self.registry.account_by_label(label) or self.registry.create_account(
+            label, seed=scenario.seed, tickets=scenario.tickets, resources=scenario.resources
+        )
         user = Person.from_identity(account.fake.user_id(), spec["user"]) if spec.get("user") else None
         permissions = spec.get("permissions")
         existing = self.registry.keys.get(token)
@@ -151,7 +155,7 @@ class MockState:
         self.registry.add_key(
             account,
             token,
-            permissions=permissions if permissions is not None else ALL_PERMISSIONS,
+            permissions=permissions if permissions is not None else PERMISSIONS,
             user=user,
             scenario=spec.get("scenario") or scenario.name,
         )
@@ -191,7 +195,7 @@ class MockState:
         seed: int | str | None = None,
         clock: ClockSpec | str | None = None,
         scenario: str | None = None,
-        permissions: Iterable[str] = ALL_PERMISSIONS,
+        permissions: Iterable[str] = PERMISSIONS,
         user: str | None = None,
     ) -> Key:
         """A fresh key in a fresh account: the isolation primitive (one per
@@ -201,9 +205,9 @@ class MockState:
         whatever ran before it.  ``clock`` is a spec or its text
         (``parse_clock``); without one the account gets the server's."""
         permissions = tuple(permissions)
-        unknown = [p for p in permissions if p not in ALL_PERMISSIONS]
+        unknown = [p for p in permissions if p not in PERMISSIONS]
         if unknown:
-            raise Invalid({"permissions": [f"Unknown permission {p!r}; known: {', '.join(ALL_PERMISSIONS)}." for p in unknown]})
+            raise Invalid({"permissions": [f"Unknown permission {p!r}; known: {', '.join(PERMISSIONS)}." for p in unknown]})
         try:
             spec = parse_clock(clock) if isinstance(clock, str) else clock
         except ValueError as error:
@@ -211,9 +215,24 @@ class MockState:
         bound = self.scenario(scenario) if scenario is not None else None
         if label is not None and self.registry.account_by_label(label) is not None:
             raise Conflict(f"An account labelled {label!r} exists already.")
-        account = self.registry.create_account(label, clock=spec, seed=seed, tickets=bound.tickets if bound else ())
+        account = self.registry.create_account(
+            label, clock=spec, seed=seed, tickets=bound.tickets if bound else (), resources=bound.resources if bound else None
+        )
         person = Person.from_identity(account.fake.user_id(), user) if user else None
         return self.registry.add_key(account, permissions=permissions, user=person, scenario=scenario)
+
+    def issue_key(self, account: Account, person: Person, token_id: int | None = None, token: str | None = None) -> Key:
+        """A key the Portal itself hands out (``api-token:add``, ``auth:login``):
+        every permission, acting as ``person``; one made for an api-token
+        record stops working when the record is deleted."""
+        return self.registry.add_key(account, token, PERMISSIONS, user=person, token_id=token_id)
+
+    def anonymous_key(self) -> Key:
+        """The key public actions act with when the request has none: of an
+        account that belongs to no customer and is in no list, so making it
+        changes no other account's ids."""
+        account = Account(0, "anonymous", FakeData(self.settings.seed, "anonymous"), self.settings.clock.make(), BLUEPRINT, self.settings.seed)
+        return Key("", account, None, frozenset())
 
     # Starting over
 

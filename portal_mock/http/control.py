@@ -20,7 +20,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
-from portal_mock.domain.accounts import ALL_PERMISSIONS, Account, Key
+from portal_mock.catalog import PERMISSIONS
+from portal_mock.domain.accounts import Account, Key
 from portal_mock.domain.clock import CLOCK_PATTERN, parse_clock
 from portal_mock.domain.errors import Invalid, Problem
 from portal_mock.domain.redaction import bearer_token, redact
@@ -91,7 +92,7 @@ OPERATIONS: tuple[Operation, ...] = (
         _body(
             {
                 "scenario": {"type": "string", "minLength": 1},
-                "permissions": {"type": "array", "items": {"type": "string", "enum": list(ALL_PERMISSIONS)}},
+                "permissions": {"type": "array", "items": {"type": "string", "enum": list(PERMISSIONS)}},
                 "label": {"type": "string", "minLength": 1, "description": "names the account; seeds its data with the server seed"},
                 "seed": {"type": ["integer", "string"]},
                 "clock": {"type": "string", "pattern": CLOCK_PATTERN, "description": "real, manual or scaled:K, K a positive number (default: the server's)"},
@@ -302,7 +303,7 @@ async def mint_key(request: Request, state: MockState, data: dict[str, Any]) -> 
         seed=data.get("seed"),
         clock=data.get("clock"),
         scenario=data.get("scenario"),
-        permissions=data.get("permissions", ALL_PERMISSIONS),
+        permissions=data.get("permissions", PERMISSIONS),
         user=data.get("user"),
     )
     return json_response(minted(key), 201)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from difflib import SequenceMatcher
 from typing import Any
 
-from portal_mock.catalog.actions import ACTIONS, Action
+from portal_mock.catalog import ACTIONS
+from portal_mock.catalog.model import Action
 
 
 def _segments_fit(template: str, path: str) -> str | None:
@@ -40,10 +41,11 @@ def closest(method: str, path: str, count: int = 3) -> list[dict[str, Any]]:
     got = probe.strip("/").split("/")
 
     def score(action: Action) -> float:
-        """Segment by segment: a placeholder fits anything, a literal fits
+        """Segment by segment: a placeholder fits anything (a little less than the
+        same literal would), a literal fits
         as well as its spelling does; extra or missing segments cost one each."""
         want = action.path.strip("/").split("/")
-        fit = sum(1.0 if w.startswith("{") else SequenceMatcher(None, w, g).ratio() for w, g in zip(want, got, strict=False))
+        fit = sum(0.9 if w.startswith("{") else SequenceMatcher(None, w, g).ratio() for w, g in zip(want, got, strict=False))
         return fit - abs(len(want) - len(got)) + (0.25 if action.method == method else 0.0)
 
     def why(action: Action) -> str:

@@ -1,9 +1,9 @@
 """The OpenAPI 3.1 document of everything the mock serves.
 
-Request schemas are not written here: they are the ones in
-``actions.ACTIONS`` and ``control.OPERATIONS`` that validate input, so the
+Request schemas are not written here: they are the ones in the catalog's
+actions and ``control.OPERATIONS`` that validate input, so the
 document cannot drift from what the server enforces.  Response schemas
-describe the objects the domain renders.
+are the catalog's shapes, the ones the fidelity tests check answers against.
 """
 
 from __future__ import annotations
@@ -11,41 +11,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from portal_mock.catalog.actions import ACTIONS, Action
+from portal_mock.catalog import ACTIONS, KINDS
+from portal_mock.catalog.model import IMMEDIATE, LIST, PUBLIC, QUEUED, Action
 from portal_mock.domain.listing import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ORDERS
+from portal_mock.domain.shapes import REFERENCE_SCHEMA
 from portal_mock.domain.tasks import API_VERSION, OUTCOMES
+from portal_mock.domain.validation import WIRE_INTEGER_MAX
 from portal_mock.http.control import OPERATIONS, PREFIX, Operation
 
-_REF = {
-    "type": "object",
-    "required": ["id", "identity", "metadata"],
-    "properties": {
-        "id": {"type": "integer"},
-        "identity": {"type": "string"},
-        "metadata": {"type": "object", "required": ["scope", "uri"], "properties": {"scope": {"type": "string"}, "uri": {"type": "string"}}},
-    },
-}
-_LABELLED = {
-    "type": "object",
-    "required": ["name", "color", "id", "identity", "is_real"],
-    "properties": {
-        "name": {"type": "string"}, "color": {"type": "string"}, "id": {"type": "integer"}, "identity": {"type": "string"}, "is_real": {"type": "boolean"},
-    },
-}
-_POST = {
-    "type": "object",
-    "required": ["id", "identity", "is_real", "meta", "body", "name", "date", "reply_by"],
-    "properties": {
-        "id": {"type": "integer"},
-        "identity": {"type": "string"},
-        "is_real": {"type": "boolean"},
-        "meta": {"type": "object"},
-        "body": {"type": "string"},
-        "name": {"type": "string"},
-        "date": {"type": "integer"},
-        "reply_by": {"enum": ["client", "staff"]},
-    },
-}
+_REF = REFERENCE_SCHEMA
 _TASK = {
     "type": "object",
     "required": [
@@ -69,38 +43,6 @@ _TASK = {
         "user": {"$ref": "#/components/schemas/Reference"},
     },
 }
-_TICKET = {
-    "type": "object",
-    "required": [
-        "id", "identity", "mask", "company_id", "client_id", "subject", "recent_post", "last_reply_by", "last_replier_name", "num_posts",
-        "num_posts_staff", "update_date", "staff_update_date", "client_update_date", "resolved_date", "rating", "category", "department",
-        "priority", "status", "is_closed", "is_closeable",
-    ],
-    "properties": {
-        "id": {"type": "integer"},
-        "identity": {"type": "string"},
-        "mask": {"type": "string", "pattern": "^[A-Z]{4}-[0-9]{4}$"},
-        "company_id": {"type": "integer"},
-        "client_id": {"type": "integer"},
-        "subject": {"type": "string"},
-        "recent_post": {"anyOf": [{"$ref": "#/components/schemas/Post"}, {"type": "null"}]},
-        "last_reply_by": {"type": ["string", "null"]},
-        "last_replier_name": {"type": ["string", "null"]},
-        "num_posts": {"type": "integer"},
-        "num_posts_staff": {"type": "integer"},
-        "update_date": {"type": "integer"},
-        "staff_update_date": {"type": "integer"},
-        "client_update_date": {"type": "integer"},
-        "resolved_date": {"type": "integer"},
-        "rating": {"type": "integer"},
-        "category": {"type": ["object", "null"]},
-        "department": {"$ref": "#/components/schemas/Labelled"},
-        "priority": {"$ref": "#/components/schemas/Labelled"},
-        "status": {"$ref": "#/components/schemas/Labelled"},
-        "is_closed": {"type": "boolean"},
-        "is_closeable": {"type": "boolean"},
-    },
-}
 _ERROR = {
     "type": "object",
     "required": ["message"],
@@ -110,9 +52,14 @@ _ERROR = {
         "near_misses": {"type": "array", "items": {"type": "object"}},
     },
 }
-SCHEMAS = {"Reference": _REF, "Labelled": _LABELLED, "Post": _POST, "Task": _TASK, "Ticket": _TICKET, "Error": _ERROR}
 
-RESPONSE_OBJECT = {"task:show": "Task", "ticket:show": "Ticket"}
+
+def component(kind: str) -> str:
+    """``dns-record`` → ``DnsRecord``: a kind's schema name in the document."""
+    return "".join(part.capitalize() for part in kind.split("-"))
+
+
+SCHEMAS = {"Reference": _REF, "Task": _TASK, "Error": _ERROR, **{component(kind.name): kind.schema for kind in KINDS.values()}}
 DESCRIPTIONS = {
     200: "OK",
     201: "Created",
@@ -143,7 +90,7 @@ def _error(status: int) -> dict[str, Any]:
 def _path_parameters(path: str) -> list[dict[str, Any]]:
     parameters = []
     for name in re.findall(r"\{(\w+)\}", path):
-        schema = {"type": "string", "format": "uuid"} if name == "uuid" else {"type": "integer", "minimum": 1}
+        schema = {"type": "string", "format": "uuid"} if name == "uuid" else {"type": "integer", "minimum": 1, "maximum": WIRE_INTEGER_MAX}
         parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
     return parameters
 
@@ -183,6 +130,16 @@ def _list_parameters(action: Action) -> list[dict[str, Any]]:
     return parameters
 
 
+def _success(action: Action) -> dict[str, Any]:
+    """The schema of an action's successful answer."""
+    if action.name == "task:show" or action.mode == QUEUED:
+        return {"$ref": "#/components/schemas/Task"}
+    if action.mode == IMMEDIATE and action.answer_schema is not None:
+        return action.answer_schema
+    item = {"$ref": f"#/components/schemas/{component(action.resource or action.family)}"}
+    return {"type": "array", "items": item} if action.mode == LIST else item
+
+
 def _portal_operation(action: Action) -> dict[str, Any]:
     responses: dict[str, Any] = {}
     for status in action.statuses:
@@ -190,18 +147,16 @@ def _portal_operation(action: Action) -> dict[str, Any]:
             responses["202"] = {
                 "description": DESCRIPTIONS[202],
                 "headers": {"Location": {"description": "/v1/task/{uuid}: the task to poll", "required": True, "schema": {"type": "string"}}},
-                "content": _json({"$ref": "#/components/schemas/Task"}),
+                "content": _json(_success(action)),
             }
-        elif status == 200 and action.name.endswith(":list"):
-            item = RESPONSE_OBJECT.get(action.name.replace(":list", ":show"), "Ticket")
+        elif status == 200 and action.mode == LIST:
             responses["200"] = {
                 "description": DESCRIPTIONS[200],
                 "headers": {"Content-Range": {"description": "items {first}-{last}/{total}", "required": True, "schema": {"type": "string"}}},
-                "content": _json({"type": "array", "items": {"$ref": f"#/components/schemas/{item}"}}),
+                "content": _json(_success(action)),
             }
-        elif status == 200:
-            shape = RESPONSE_OBJECT.get(action.name, "Task")
-            responses["200"] = {"description": DESCRIPTIONS[200], "content": _json({"$ref": f"#/components/schemas/{shape}"})}
+        elif status in (200, 201):
+            responses[str(status)] = {"description": DESCRIPTIONS[status], "content": _json(_success(action))}
         else:
             responses[str(status)] = _error(status)
     responses["400"] = _error(400)
@@ -209,13 +164,13 @@ def _portal_operation(action: Action) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "operationId": action.name.replace(":", "_"),
         "summary": action.summary,
-        "tags": [action.resource],
-        "security": [{"bearer": []}],
+        "tags": [action.family],
+        "security": [] if action.permission == PUBLIC else [{"bearer": []}],
         "parameters": _path_parameters(action.path),
         "responses": responses,
     }
     operation["parameters"].extend(_list_parameters(action))
-    if action.queued and action.body is not None:
+    if action.body is not None and action.method != "GET":
         operation["requestBody"] = {
             "required": bool(action.body.get("required")),
             "content": {"application/json": {"schema": action.body}, "application/x-www-form-urlencoded": {"schema": form_schema(action.body)}},
@@ -257,7 +212,7 @@ def openapi(admin: bool = True) -> dict[str, Any]:
             "title": "Portal API (portal-mock)",
             "version": API_VERSION,
             "description": (
-                "The Nexcess/NocWorx Portal API v1 tickets family and tasks, as served by portal-mock, and portal-mock's control API"
+                "The Nexcess/NocWorx Portal API v1, as served by portal-mock, and portal-mock's control API"
                 " under /__mock. Any Portal request may carry `Prefer: code=NNN` (a one-off forced status), `Prefer: scenario=NAME`"
                 " or `X-Portal-Mock-Scenario: NAME` (answer by that scenario); an unknown name is a 400."
             ),

@@ -24,15 +24,16 @@ from urllib.parse import parse_qsl, urlsplit
 
 from starlette.types import Receive, Scope
 
-from portal_mock.catalog.actions import ACTIONS, Action
-from portal_mock.domain.accounts import Key
+from portal_mock.catalog import ACTIONS, KINDS
+from portal_mock.catalog.model import CREATED, IMMEDIATE, LIST, PUBLIC, QUEUED, SHOW, Action
+from portal_mock.domain.accounts import Account, Key
 from portal_mock.domain.errors import Invalid, NotFound, Problem
-from portal_mock.domain.listing import parse, select
+from portal_mock.domain.listing import Ordered, parse, select
 from portal_mock.domain.redaction import bearer_token
+from portal_mock.domain.shapes import lookup, references
 from portal_mock.domain.tasks import API_VERSION, Task, TaskPlan
-from portal_mock.domain.tickets import Tickets
 from portal_mock.domain.validation import clean, validate
-from portal_mock.domain.webhooks import Webhooks, is_loopback
+from portal_mock.domain.webhooks import is_loopback
 from portal_mock.engine.state import MockState
 from portal_mock.http.bodies import decode, read_stream
 from portal_mock.http.control import PREFIX as CONTROL_PREFIX
@@ -82,20 +83,48 @@ class Call:
     def plan(self) -> TaskPlan:
         return self.decision.plan if self.decision and self.decision.plan else self.state.default_plan()
 
-    def id(self, noun: str) -> int:
-        """The path's ``{id}``: a positive integer, or a 422 naming it; one
+    def id(self, name: str, noun: str) -> int:
+        """The path's ``{name}``: a positive integer, or a 422 naming it; one
         too long to be any object's is simply not found."""
-        raw = self.params["id"]
+        raw = self.params[name]
         if not (raw.isascii() and raw.isdigit()) or raw.strip("0") == "":
-            raise Invalid({"id": ["Must be a positive integer."]}, f"The {noun} id must be a positive integer.")
+            raise Invalid({name: ["Must be a positive integer."]}, f"The {noun} id must be a positive integer.")
         if len(raw.lstrip("0")) > MAX_ID_DIGITS:
             raise NotFound.of(noun)
         return int(raw)
 
-    def listed(self, items: list[Any]) -> Reply:
+    def addressed(self, key: Key) -> tuple[int | None, dict[str, int]]:
+        """The ids the path names, each checked to exist now (404 otherwise):
+        the action's own record (``{id}``) and the others by placeholder."""
+        target, others = None, {}
+        for name, kind in self.action.targets.items():
+            id = self.id(name, kind)
+            if collection(key.account, kind).get(id) is None:
+                raise NotFound.of(kind)
+            if name == "id":
+                target = id
+            else:
+                others[name] = id
+        return target, others
+
+    def listed(self, store: Ordered, parent: tuple[str, int] | None = None) -> Reply:
         """A list endpoint's answer: the requested page and its ``Content-Range``."""
-        page = select(items, parse(parse_qsl(self.facts.query_string, keep_blank_values=True), self.action.fields, self.action.sortable))
-        return reply([item.to_dict() for item in page.items], headers={"Content-Range": page.content_range})
+        fields = self.action.fields
+        query = parse(parse_qsl(self.facts.query_string, keep_blank_values=True), tuple(fields), self.action.sortable)
+        if parent is not None:
+            query.filters[f"{parent[0]}.id"] = str(parent[1])
+        page = select(store, query, lambda item, name: lookup(item, fields.get(name, name)))
+        return reply(page.items, headers={"Content-Range": page.content_range})
+
+
+def collection(account: Account, kind: str) -> Any:
+    """Where an account keeps a kind: its tickets and webhooks have stores
+    of their own, every other kind the generic one."""
+    if kind == "ticket":
+        return account.tickets
+    if kind == "webhook":
+        return account.webhooks
+    return account.records(kind)
 
 
 def accepted(task: Task) -> Reply:
@@ -110,40 +139,92 @@ async def task_show(call: Call, key: Key) -> Reply:
     return reply(task.to_dict())
 
 
-def shown(call: Call, store: Tickets | Webhooks, noun: str) -> Reply:
-    """A show endpoint's answer: the object at the path's id, or a 404."""
-    found = store.get(call.id(noun))
+def kind_of(action: Action) -> str:
+    assert action.resource is not None, f"{action.name} declares no resource"
+    return action.resource
+
+
+async def show(call: Call, key: Key) -> Reply:
+    """A show endpoint's answer: the record at the path's id (or the
+    account's one record of a kind without ids), or a 404."""
+    kind = kind_of(call.action)
+    store = collection(key.account, kind)
+    target, _ = call.addressed(key)
+    found = store.get(target) if target is not None else store.first()
     if found is None:
-        raise NotFound.of(noun)
-    return reply(found.to_dict())
+        raise NotFound.of(kind)
+    return reply(store.render(found))
 
 
-async def ticket_show(call: Call, key: Key) -> Reply:
-    return shown(call, key.account.tickets, "ticket")
+async def listed(call: Call, key: Key) -> Reply:
+    """A list endpoint: the kind's records, or a parent's children when
+    the path names the parent (a zone's records)."""
+    kind = kind_of(call.action)
+    _, others = call.addressed(key)
+    parent = None
+    if others:
+        declared = KINDS[kind].parent
+        assert declared is not None, f"{call.action.name} is nested but {kind} declares no parent"
+        parent = (declared, next(iter(others.values())))
+    return call.listed(collection(key.account, kind), parent)
 
 
-async def ticket_list(call: Call, key: Key) -> Reply:
-    return call.listed(key.account.tickets.all())
-
-
-async def webhook_list(call: Call, key: Key) -> Reply:
-    return call.listed(key.account.webhooks.all())
-
-
-async def webhook_show(call: Call, key: Key) -> Reply:
-    return shown(call, key.account.webhooks, "webhook")
+async def immediate(call: Call, key: Key) -> Reply:
+    """200 at once: the action's ``returns`` drawn fresh around the
+    addressed record (or the record itself)."""
+    action = call.action
+    subject = None
+    if action.resource is not None:
+        store = collection(key.account, action.resource)
+        target, _ = call.addressed(key)
+        subject = store.get(target) if target is not None else store.first()
+        if subject is None:
+            raise NotFound.of(action.resource)
+        if action.returns is None:
+            return reply(store.render(subject))
+    if action.body is not None:
+        call.input()
+    assert action.returns is not None, f"{action.name} returns nothing"
+    return reply(key.account.world.answer(action.returns, {**dict(parse_qsl(call.facts.query_string)), **(call.facts.body or {})}, subject))
 
 
 async def queue(call: Call, key: Key) -> Reply:
-    """Every queued action: check the target exists now, validate the input,
-    and accept a task whose effect runs when it resolves."""
-    target = None
-    if "id" in call.params:
-        target = call.id("ticket")
-        if key.account.tickets.get(target) is None:
-            raise NotFound.of("ticket")
-    task = key.account.queue(call.action.name, call.input(), key.user, call.plan(), target)
+    """Every queued action: check what the path names exists now, validate
+    the input and the ids it names, and accept a task whose effect runs
+    when it resolves."""
+    target, others = call.addressed(key)
+    input = call.input()
+    check_references(call.action, key, input)
+    task = key.account.queue(call.action.name, input, key.user, call.plan(), target, others)
     return accepted(task)
+
+
+async def created(call: Call, key: Key) -> Reply:
+    """201 at once: the effect runs during the request."""
+    target, others = call.addressed(key)
+    input = call.input()
+    check_references(call.action, key, input)
+    effect = key.account.blueprint.effects[call.action.name]
+    task = key.account.queue(call.action.name, input, key.user, TaskPlan(delay=None), target, others)
+    produced = effect(key.account, task, key.account.clock.now())
+    assert produced is not None
+    store = collection(key.account, kind_of(call.action))
+    return reply(store.render(store.get(produced["id"])), 201)
+
+
+def check_references(action: Action, key: Key, input: dict[str, Any]) -> None:
+    """422 for an input id that names nothing on the account (a
+    ``package_id`` of another customer's package)."""
+    if action.resource is None or action.resource not in KINDS:
+        return
+    errors: dict[str, list[str]] = {}
+    for name, kind in references(KINDS[action.resource].shape).items():
+        wanted = input.get(name)
+        for one in wanted if isinstance(wanted, list) else [wanted]:
+            if isinstance(one, int) and collection(key.account, kind).get(one) is None:
+                errors.setdefault(name, []).append(f"No {kind} {one} on this account.")
+    if errors:
+        raise Invalid(errors)
 
 
 async def webhook_add(call: Call, key: Key) -> Reply:
@@ -157,12 +238,10 @@ async def webhook_add(call: Call, key: Key) -> Reply:
 Handler = Callable[[Call, Key], Awaitable[Reply]]
 HANDLERS: dict[str, Handler] = {
     "task:show": task_show,
-    "ticket:list": ticket_list,
-    "ticket:show": ticket_show,
     "webhook:add": webhook_add,
-    "webhook:list": webhook_list,
-    "webhook:show": webhook_show,
 }
+"""Actions whose answer is not their mode's."""
+BY_MODE: dict[str, Handler] = {LIST: listed, SHOW: show, QUEUED: queue, IMMEDIATE: immediate, CREATED: created}
 
 
 def forced(decision: Decision) -> Reply:
@@ -206,12 +285,11 @@ class Portal:
             "openapi": f"{CONTROL_PREFIX}/openapi.json" if admin else None,
         }
         """``GET /``: where things are, for a person who opens the server's URL."""
+        self._anonymous: Key | None = None
         self.upstream = _upstream(state.settings.proxy, state.settings.remote_proxy)
         """``serve --proxy``: where requests no action serves go instead of a 404/405."""
         self.table: Table[tuple[Action, Handler]] = Table(
-            (action.method, action.path, (action, HANDLERS.get(action.name, queue)))
-            for action in ACTIONS
-            if action.name in HANDLERS or action.queued
+            (action.method, action.path, (action, HANDLERS.get(action.name) or BY_MODE[action.mode])) for action in ACTIONS
         )
 
     async def answer(self, scope: Scope, receive: Receive, record: RequestRecord) -> Reply:
@@ -237,7 +315,7 @@ class Portal:
             record.account = key.account.id
         facts = RequestFacts(method, path, action.name, action.queued, token, headers, record.query)
         body_error = None
-        if method == "POST":
+        if action.body is not None and method != "GET":
             try:
                 facts.body = decode(await read_stream(receive, headers.get("content-length")), media_type(headers), action.body or {})
             except PortalError as error:
@@ -249,6 +327,8 @@ class Portal:
             if decision is not None and decision.respond is not None:
                 return forced(decision)
             call = Call(state, action, facts, found.params, key, decision, body_error)
+            if action.permission == PUBLIC:
+                return await self.public(call, handler)
             key = call.authenticated()
             key.account.settle()
             return await handler(call, key)
@@ -260,6 +340,17 @@ class Portal:
             if decision is not None and decision.latency:
                 await asyncio.sleep(decision.latency)
 
+
+    async def public(self, call: Call, handler: Handler) -> Reply:
+        """An action anyone may call: with a valid key it acts for that key's
+        account; without one, for an account of no customer, made on first need."""
+        key = call.key
+        if key is None:
+            if self._anonymous is None:
+                self._anonymous = self.state.anonymous_key()
+            key = self._anonymous
+        key.account.settle()
+        return await handler(call, key)
 
     async def proxied(self, scope: Scope, receive: Receive, record: RequestRecord) -> Reply:
         """A request no action serves, answered by the ``--proxy`` upstream

@@ -39,7 +39,8 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import yaml
 
-from portal_mock.catalog.actions import ACTIONS, Action
+from portal_mock.catalog import ACTIONS
+from portal_mock.catalog.model import Action
 from portal_mock.domain.redaction import bearer_token
 from portal_mock.http.dispatch import Found, Table
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from portal_mock.catalog.actions import BY_NAME
+from portal_mock.catalog import BY_NAME, KINDS
 from portal_mock.domain.accounts import Registry
 from portal_mock.domain.clock import ClockSpec, parse_duration
 from portal_mock.scenarios.rules import (
@@ -241,6 +241,7 @@ def _semantic(data: dict[str, Any], skip: set[int], skip_tickets: set[int]) -> t
             found.append((("tickets", index), False, f"ticket {index + 1}: {refused}"))
         if wanted is not None:
             seen_ids.add(wanted)
+    found.extend(_resource_problems(data.get("resources")))
     if found:
         return None, found
     return (
@@ -250,10 +251,26 @@ def _semantic(data: dict[str, Any], skip: set[int], skip_tickets: set[int]) -> t
             seed=data.get("seed", 0),
             keys={token: dict(spec or {}) for token, spec in (data.get("keys") or {}).items()},
             tickets=list(data.get("tickets") or []),
+            resources={kind: wanted if isinstance(wanted, int) else tuple(wanted) for kind, wanted in (data.get("resources") or {}).items()},
             rules=rules,
         ),
         [],
     )
+
+
+def _resource_problems(resources: Any) -> list[tuple[NodePath, bool, str]]:
+    """Starting resources naming fields their kind does not have (the
+    schema checks kinds and counts; fields depend on each kind's shape)."""
+    found: list[tuple[NodePath, bool, str]] = []
+    for kind, wanted in (resources or {}).items() if isinstance(resources, dict) else ():
+        if kind not in KINDS or not isinstance(wanted, list):
+            continue
+        fields = KINDS[kind].shape
+        for index, partial in enumerate(wanted):
+            unknown = sorted(set(partial) - set(fields)) if isinstance(partial, dict) else []
+            if unknown:
+                found.append((("resources", kind, index), False, f"{kind} has no field {', '.join(map(repr, unknown))}; its fields: {', '.join(fields)}"))
+    return found
 
 
 def _seed_problem(ticket: Any, seed: int | str) -> str | None:

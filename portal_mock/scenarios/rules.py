@@ -305,6 +305,8 @@ class Scenario:
     seed: int | str = 0
     keys: dict[str, dict[str, Any]] = field(default_factory=dict)
     tickets: list[dict[str, Any]] = field(default_factory=list)
+    resources: dict[str, Any] = field(default_factory=dict)
+    """Starting resources by kind: a count to draw, or partial records."""
     rules: list[Rule] = field(default_factory=list)
     origin: str = ""
     marks: dict[tuple[Any, ...], tuple[int, int]] = field(default_factory=dict, repr=False)

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from portal_mock.catalog.actions import ACTIONS
-from portal_mock.domain.accounts import ALL_PERMISSIONS
+from portal_mock.catalog import ACTIONS, KINDS, PERMISSIONS
 from portal_mock.domain.tasks import OUTCOMES
 from portal_mock.domain.tickets import SEED_TICKET
 from portal_mock.scenarios.rules import FAULTS
@@ -153,7 +152,7 @@ def scenario_schema() -> dict[str, Any]:
         "properties": {
             "user": {"type": "string", "description": "<name> - <email>"},
             "account": {"type": "string", "description": "keys naming the same account share its tickets and tasks"},
-            "permissions": {"type": "array", "items": {"enum": list(ALL_PERMISSIONS)}},
+            "permissions": {"type": "array", "items": {"enum": list(PERMISSIONS)}},
             "scenario": {"type": "string"},
         },
     }
@@ -173,6 +172,17 @@ def scenario_schema() -> dict[str, Any]:
                 "type": "array",
                 "items": SEED_TICKET,
                 "description": "tickets every account using this scenario starts with; Faker fills what is left out",
+            },
+            "resources": {
+                "type": "object",
+                "description": "resources of any kind every account using this scenario starts with: a count, or partial records (Faker fills the rest)",
+                "propertyNames": {"enum": sorted(kind for kind in KINDS if kind not in ("ticket", "webhook", "user", "client"))},
+                "additionalProperties": {
+                    "anyOf": [
+                        {"type": "integer", "minimum": 0, "maximum": 1000},
+                        {"type": "array", "items": {"type": "object"}, "maxItems": 1000},
+                    ]
+                },
             },
             "rules": {"type": "array", "items": rule},
         },

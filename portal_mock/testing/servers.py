@@ -114,7 +114,7 @@ class _InProcessControl(Control):
     ) -> MintedKey:
         """``MockState.mint_key`` behind the checks of ``POST /keys``: the
         same answer and the same refusals."""
-        from portal_mock.domain.accounts import ALL_PERMISSIONS
+        from portal_mock.catalog import PERMISSIONS
         from portal_mock.domain.errors import Invalid, Problem
         from portal_mock.http.control import BY_NAME, checked, minted
         from portal_mock.http.wire import problem_status
@@ -125,7 +125,7 @@ class _InProcessControl(Control):
 
         def mint() -> dict[str, Any]:
             checked(BY_NAME["mint_key"], body)
-            granted = ALL_PERMISSIONS if permissions is None else permissions
+            granted = PERMISSIONS if permissions is None else permissions
             return minted(self._state.mint_key(label=label, seed=seed, clock=clock, scenario=scenario, permissions=granted, user=user))
 
         try:
