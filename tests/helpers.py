@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 import httpx
 
 from portal_mock import Control, Settings, create_app
+from portal_mock.catalog import PERMISSIONS
 from portal_mock.domain.accounts import Account
 from portal_mock.domain.clock import ClockSpec
 from portal_mock.http.server import LiveServer
@@ -111,8 +112,8 @@ class Client:
         """A second key on this client's account, with every permission or
         only ``permissions``."""
         registry = self.server.app.state.mock.registry
-        extra = {} if permissions is None else {"permissions": permissions}
-        return self.in_account(lambda account: registry.add_key(account, **extra).token)
+        granted = PERMISSIONS if permissions is None else permissions
+        return self.in_account(lambda account: registry.add_key(account, permissions=granted).token)
 
     def seed_tickets(self, partials: list[dict]) -> list[dict]:
         """Tickets on this account made from partial descriptions (as a

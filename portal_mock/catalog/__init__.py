@@ -1,7 +1,8 @@
 """The Portal as the mock serves it: every family's declarations, gathered.
 
-Each module of this package declares one family (``ssh_key`` for
-``ssh-key/*.md``…).  This module lists them, checks they agree (one
+Each module of this package declares one family as ``FAMILY`` (``ssh_key``
+for ``ssh-key/*.md``…), and is found by being here: adding a family is
+adding a module.  This module gathers them, checks they agree (one
 declaration per name and per method and path, every referenced kind
 declared), and derives the vocabularies the rest of the mock reads: the
 actions by name, the kinds by name, every permission, and the
@@ -10,20 +11,19 @@ actions by name, the kinds by name, every permission, and the
 
 from __future__ import annotations
 
-from portal_mock.catalog import client, cloud, ssh_key, task, ticket, user, webhook
+import importlib
+import pkgutil
+
+from portal_mock.catalog import webhook
 from portal_mock.catalog.model import PUBLIC, Action, Family
 from portal_mock.domain.effects import blueprint
 from portal_mock.domain.resources import Kind
 from portal_mock.domain.shapes import Ref, Refs, Shape
 
-_DECLARED: tuple[Family, ...] = (
-    task.FAMILY,
-    ticket.FAMILY,
-    user.FAMILY,
-    client.FAMILY,
-    ssh_key.FAMILY,
-    cloud.FAMILY,
-)
+_SPECIAL = {"model", "webhook"}
+"""``model`` declares nothing; ``webhook`` is made from the others."""
+_MODULES = sorted(module.name for module in pkgutil.iter_modules(__path__) if module.name not in _SPECIAL)
+_DECLARED: tuple[Family, ...] = tuple(importlib.import_module(f"{__name__}.{name}").FAMILY for name in _MODULES)
 FAMILIES: tuple[Family, ...] = (*_DECLARED, webhook.family(action for family in _DECLARED for action in family.actions))
 
 ACTIONS: tuple[Action, ...] = tuple(action for family in FAMILIES for action in family.actions)

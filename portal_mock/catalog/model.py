@@ -68,6 +68,10 @@ class Action:
     params: Mapping[str, str] = field(default_factory=dict)
     """Path placeholders → the kind each addresses (``{id}`` addresses ``resource`` unless said)."""
     statuses: tuple[int, ...] = ()
+    example: Mapping[str, Any] | None = None
+    """The vendor's example request body (or query, for a GET).  A string
+    ``"<kind>"`` stands for the id of the account's first resource of that
+    kind: the fidelity tests send it, adapted so, and expect the documented status."""
     documented: bool = True
     """False for an endpoint the vendor does not document that the mock adds
     so that every uri it emits resolves (``user:show``); the README says so."""

@@ -33,7 +33,10 @@ FAMILY = Family(
     "ssh-key",
     kinds=(SSH_KEY,),
     actions=(
-        Action("ssh-key:add", "POST", "/v1/ssh-key", "Add an SSH key", ANY_KEY, CREATED, "ssh-key", ADD, Create()),
+        Action(
+            "ssh-key:add", "POST", "/v1/ssh-key", "Add an SSH key", ANY_KEY, CREATED, "ssh-key", ADD, Create(),
+            example={"name": "example-key", "key": "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 user@example.com"},
+        ),
         Action("ssh-key:list", "GET", "/v1/ssh-key", "List SSH keys", ANY_KEY, LIST, "ssh-key", fields={"id": "id", "name": "name"}),
         Action("ssh-key:show", "GET", "/v1/ssh-key/{id}", "Show an SSH key", ANY_KEY, SHOW, "ssh-key"),
         Action("ssh-key:delete", "DELETE", "/v1/ssh-key/{id}", "Delete an SSH key", ANY_KEY, QUEUED, "ssh-key", effect=Delete()),

@@ -9,7 +9,7 @@ from typing import Any
 
 from portal_mock.catalog.model import LIST, QUEUED, SHOW, TEXT, Action, Family
 from portal_mock.domain.resources import Kind
-from portal_mock.domain.shapes import REFERENCE_SCHEMA, Const, Id
+from portal_mock.domain.shapes import Const, Id, Ref
 from portal_mock.domain.webhooks import ANY, AUTH_TYPES, NONE, TYPES
 
 WEBHOOK = Kind(
@@ -19,7 +19,7 @@ WEBHOOK = Kind(
     shape={
         "id": Id(),
         "identity": "",
-        "client": Const(REFERENCE_SCHEMA),
+        "client": Ref("client"),
         "listen_to": {"resource": "", "action": ""},
         "metadata": {"scope": "", "uri": ""},
         "name": "",
@@ -71,7 +71,17 @@ def family(actions: Iterable[Action]) -> Family:
         "webhook",
         kinds=(WEBHOOK,),
         actions=(
-            Action("webhook:add", "POST", "/v1/task/webhook", "Add a task webhook", "account edit", QUEUED, "webhook", _add(resources, verbs)),
+            Action(
+                "webhook:add", "POST", "/v1/task/webhook", "Add a task webhook", "account edit", QUEUED, "webhook", _add(resources, verbs),
+                example={
+                    "name": "example-webhook",
+                    "url": "https://example.com/webhook",
+                    "resource": "cloud-server",
+                    "action": "reboot",
+                    "auth": {"type": "basic", "username": "foo", "password": "passw0rd!"},
+                    "user_data": {"whatever": "you like"},
+                },
+            ),
             Action(
                 "webhook:list", "GET", "/v1/task/webhook", "List task webhooks", "account view", LIST, "webhook",
                 fields={"id": "id", "name": "name", "resource": "resource", "action": "action", "url": "url"}, sorts=("id", "name", "listen_to", "url"),
