@@ -23,9 +23,9 @@ T = TypeVar("T")
 class _Node(Generic[T]):
     literals: dict[str, _Node[T]] = field(default_factory=dict)
     placeholder: _Node[T] | None = None
-    name: str | None = None
-    """The placeholder's name, on the node a placeholder leads to."""
-    methods: dict[str, T] = field(default_factory=dict)
+    methods: dict[str, tuple[T, tuple[str, ...]]] = field(default_factory=dict)
+    """Each method's endpoint, with the names its template gives the
+    placeholders on the way (two templates may name one position differently)."""
 
 
 @dataclass(frozen=True)
@@ -54,24 +54,24 @@ class Table(Generic[T]):
 
     def add(self, method: str, template: str, endpoint: T) -> None:
         node = self._root
+        names: list[str] = []
         for segment in _segments(template):
             if segment.startswith("{") and segment.endswith("}"):
                 if node.placeholder is None:
-                    node.placeholder = _Node(name=segment[1:-1])
-                elif node.placeholder.name != segment[1:-1]:
-                    raise ValueError(f"{template}: placeholder {segment} where another template has {{{node.placeholder.name}}}")
+                    node.placeholder = _Node()
+                names.append(segment[1:-1])
                 node = node.placeholder
             else:
                 node = node.literals.setdefault(segment, _Node())
         if method in node.methods:
             raise ValueError(f"{method} {template} is declared twice")
-        node.methods[method] = endpoint
+        node.methods[method] = (endpoint, tuple(names))
 
     def find(self, method: str, path: str) -> Found[T] | WrongMethod | None:
         """The endpoint, a ``WrongMethod`` when only the method is wrong, or
         ``None`` when no template has this path."""
         node: _Node[T] | None = self._root
-        params: dict[str, str] = {}
+        values: list[str] = []
         for segment in _segments(path):
             assert node is not None
             following = node.literals.get(segment)
@@ -79,12 +79,13 @@ class Table(Generic[T]):
                 following = node.placeholder
                 if following is None or not segment:
                     return None
-                params[following.name or ""] = segment
+                values.append(segment)
             node = following
         assert node is not None
-        endpoint = node.methods.get("GET" if method == "HEAD" else method)
-        if endpoint is not None:
-            return Found(endpoint, params)
+        found = node.methods.get("GET" if method == "HEAD" else method)
+        if found is not None:
+            endpoint, names = found
+            return Found(endpoint, dict(zip(names, values, strict=True)))
         if node.methods:
             return WrongMethod(tuple(node.methods))
         return None
