@@ -78,6 +78,8 @@ def adapted(http: httpx.Client, value: Any) -> Any:
         return {name: adapted(http, item) for name, item in value.items()}
     if isinstance(value, list):
         return [adapted(http, item) for item in value]
+    if value == "<email>":
+        return http.get("/v1/user/self").json()["user"]["email"]
     if isinstance(value, str) and (found := PLACEHOLDER.match(value)):
         return first_id(http, found.group(1))
     return value

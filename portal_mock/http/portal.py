@@ -80,6 +80,18 @@ class Call:
             raise Invalid(errors)
         return clean(schema, data)
 
+    def read(self) -> dict[str, Any]:
+        """What an immediate action was given: its body, or a GET's query
+        and path values; checked against the declared input when there is one."""
+        if self.facts.method in ("GET", "HEAD"):
+            given = {**dict(parse_qsl(self.facts.query_string)), **self.params}
+            if self.action.body is not None:
+                errors = validate(self.action.body, given)
+                if errors:
+                    raise Invalid(errors)
+            return given
+        return self.input() if self.action.body is not None else {}
+
     def plan(self) -> TaskPlan:
         return self.decision.plan if self.decision and self.decision.plan else self.state.default_plan()
 
@@ -171,7 +183,8 @@ async def listed(call: Call, key: Key) -> Reply:
 
 async def immediate(call: Call, key: Key) -> Reply:
     """200 at once: the action's ``returns`` drawn fresh around the
-    addressed record (or the record itself)."""
+    addressed record (or the record itself).  A GET's declared input is
+    its query and path values."""
     action = call.action
     subject = None
     if action.resource is not None:
@@ -182,10 +195,9 @@ async def immediate(call: Call, key: Key) -> Reply:
             raise NotFound.of(action.resource)
         if action.returns is None:
             return reply(store.render(subject))
-    if action.body is not None:
-        call.input()
+    given = call.read()
     assert action.returns is not None, f"{action.name} returns nothing"
-    return reply(key.account.world.answer(action.returns, {**dict(parse_qsl(call.facts.query_string)), **(call.facts.body or {})}, subject))
+    return reply(key.account.world.answer(action.returns, given, subject))
 
 
 async def queue(call: Call, key: Key) -> Reply:
@@ -201,6 +213,11 @@ async def queue(call: Call, key: Key) -> Reply:
 
 async def created(call: Call, key: Key) -> Reply:
     """201 at once: the effect runs during the request."""
+    return reply(make(call, key), 201)
+
+
+def make(call: Call, key: Key) -> dict[str, Any]:
+    """Run a created action's effect now; the record it made, rendered."""
     target, others = call.addressed(key)
     input = call.input()
     check_references(call.action, key, input)
@@ -209,7 +226,8 @@ async def created(call: Call, key: Key) -> Reply:
     produced = effect(key.account, task, key.account.clock.now())
     assert produced is not None
     store = collection(key.account, kind_of(call.action))
-    return reply(store.render(store.get(produced["id"])), 201)
+    rendered: dict[str, Any] = store.render(store.get(produced["id"]))
+    return rendered
 
 
 def check_references(action: Action, key: Key, input: dict[str, Any]) -> None:
@@ -227,6 +245,27 @@ def check_references(action: Action, key: Key, input: dict[str, Any]) -> None:
         raise Invalid(errors)
 
 
+async def api_token_add(call: Call, key: Key) -> Reply:
+    """Make the record, and a working key of the account to go with it;
+    the token is in this answer only, as the vendor shows it once."""
+    record = make(call, key)
+    issued = call.state.issue_key(key.account, key.user, token_id=record["id"])
+    return reply({**record, "token": issued.token}, 201)
+
+
+async def auth_login(call: Call, key: Key) -> Reply:
+    """A key for the user an email names, in whichever account knows it
+    (any password: the mock keeps none); 401 for an email nobody has."""
+    given = call.input()
+    found = call.state.registry.find_user(given["username"])
+    if found is None:
+        raise PortalError(401, "Unknown username or password.")
+    account, person = found
+    issued = call.state.issue_key(account, person)
+    body = {"authorization": issued.token, "user": person.to_reference(), "client": account.client_reference()}
+    return reply(body, headers={"Authorization": f"Bearer {issued.token}"})
+
+
 async def webhook_add(call: Call, key: Key) -> Reply:
     """Queue like any action, and from now on have the account's tasks
     settled on time, so webhooks fire without the client polling."""
@@ -239,6 +278,8 @@ Handler = Callable[[Call, Key], Awaitable[Reply]]
 HANDLERS: dict[str, Handler] = {
     "task:show": task_show,
     "webhook:add": webhook_add,
+    "api-token:add": api_token_add,
+    "auth:login": auth_login,
 }
 """Actions whose answer is not their mode's."""
 BY_MODE: dict[str, Handler] = {LIST: listed, SHOW: show, QUEUED: queue, IMMEDIATE: immediate, CREATED: created}
