@@ -94,6 +94,16 @@ class Account:
         """The account's resources of a declared ``kind``."""
         return self.world.records(kind)
 
+    def collection(self, kind: str) -> Any:
+        """Where the account keeps ``kind``: tickets and webhooks have stores
+        of their own (posts, delivery rules), every other kind the generic
+        one.  Each has ``get``, ``all``, ``render`` and ``sorted_by``."""
+        if kind == "ticket":
+            return self.tickets
+        if kind == "webhook":
+            return self.webhooks
+        return self.world.records(kind)
+
     def _starting(self, kind: str) -> list[dict[str, Any]]:
         """The partial records a kind starts with: the account's own user and
         client, and a scenario's declarations."""

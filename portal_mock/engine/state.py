@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from portal_mock.catalog import BLUEPRINT, PERMISSIONS
+from portal_mock.catalog import BLUEPRINT, KINDS, PERMISSIONS
 from portal_mock.domain.accounts import Account, Key, Registry
 from portal_mock.domain.clock import ClockSpec, ManualClock, parse_clock
 from portal_mock.domain.errors import BadRequest, Conflict, Invalid, NotFound, UnknownName
@@ -318,6 +318,19 @@ class MockState:
         for account in self.accounts(token, account_id):
             account.settle()
             found.extend((account, ticket) for ticket in account.tickets.all())
+        return found
+
+    def resources(self, kind: str, token: str | None = None, account_id: int | None = None) -> list[tuple[Account, dict[str, Any]]]:
+        """The resources of ``kind`` of the accounts ``accounts`` picks, as
+        show renders them, settled, with their account; read without a
+        Portal request.  ``UnknownName`` for a kind the catalog lacks."""
+        if kind not in KINDS:
+            raise UnknownName("kind", kind, sorted(KINDS))
+        found: list[tuple[Account, dict[str, Any]]] = []
+        for account in self.accounts(token, account_id):
+            account.settle()
+            store = account.collection(kind)
+            found.extend((account, store.render(item)) for item in store.sorted_by("id", False, lambda item: item))
         return found
 
     async def resolve_task(self, uuid: str, outcome: str = "success", errors: dict[str, Any] | None = None) -> tuple[Account, Task]:

@@ -126,6 +126,10 @@ OPERATIONS: tuple[Operation, ...] = (
         query={"key": _STRING, "account": _INTEGER}, statuses=(200, 404, 422),
     ),
     Operation(
+        "resources", "GET", "/resources/{kind}", "Resources of one kind as its show action shows them, filtered by key or account",
+        query={"key": _STRING, "account": _INTEGER}, statuses=(200, 404, 422),
+    ),
+    Operation(
         "resolve_task", "POST", "/tasks/{uuid}/resolve", "Finish a task now",
         _body({"outcome": {"type": "string", "enum": list(OUTCOMES)}, "errors": {"type": "object"}}),
         statuses=(200, 404, 409, 422),
@@ -358,6 +362,11 @@ async def tickets(request: Request, state: MockState, data: dict[str, Any]) -> A
     return [{"account": account.id, **ticket.to_dict()} for account, ticket in found]
 
 
+async def resources(request: Request, state: MockState, data: dict[str, Any]) -> Any:
+    found = state.resources(request.path_params["kind"], _param(request, "key"), _int_param(request, "account"))
+    return [{"account": account.id, **record} for account, record in found]
+
+
 async def resolve_task(request: Request, state: MockState, data: dict[str, Any]) -> Any:
     account, task = await state.resolve_task(request.path_params["uuid"], data.get("outcome", "success"), data.get("errors"))
     return {"account": account.id, **task.to_dict()}
@@ -464,6 +473,7 @@ HANDLERS: dict[str, Handler] = {
     "clock_set": clock_set,
     "tasks": tasks,
     "tickets": tickets,
+    "resources": resources,
     "resolve_task": resolve_task,
     "requests": requests,
     "clear_requests": clear_requests,

@@ -26,7 +26,7 @@ from starlette.types import Receive, Scope
 
 from portal_mock.catalog import ACTIONS, KINDS
 from portal_mock.catalog.model import CREATED, IMMEDIATE, LIST, PUBLIC, QUEUED, SHOW, Action
-from portal_mock.domain.accounts import Account, Key
+from portal_mock.domain.accounts import Key
 from portal_mock.domain.errors import Invalid, NotFound, Problem
 from portal_mock.domain.listing import Ordered, parse, select
 from portal_mock.domain.redaction import bearer_token
@@ -111,7 +111,7 @@ class Call:
         target, others = None, {}
         for name, kind in self.action.targets.items():
             id = self.id(name, kind)
-            if collection(key.account, kind).get(id) is None:
+            if key.account.collection(kind).get(id) is None:
                 raise NotFound.of(kind)
             if name == "id":
                 target = id
@@ -127,16 +127,6 @@ class Call:
             query.filters[f"{parent[0]}.id"] = str(parent[1])
         page = select(store, query, lambda item, name: lookup(item, fields.get(name, name)))
         return reply(page.items, headers={"Content-Range": page.content_range})
-
-
-def collection(account: Account, kind: str) -> Any:
-    """Where an account keeps a kind: its tickets and webhooks have stores
-    of their own, every other kind the generic one."""
-    if kind == "ticket":
-        return account.tickets
-    if kind == "webhook":
-        return account.webhooks
-    return account.records(kind)
 
 
 def accepted(task: Task) -> Reply:
@@ -160,7 +150,7 @@ async def show(call: Call, key: Key) -> Reply:
     """A show endpoint's answer: the record at the path's id (or the
     account's one record of a kind without ids), or a 404."""
     kind = kind_of(call.action)
-    store = collection(key.account, kind)
+    store = key.account.collection(kind)
     target, _ = call.addressed(key)
     found = store.get(target) if target is not None else store.first()
     if found is None:
@@ -178,7 +168,7 @@ async def listed(call: Call, key: Key) -> Reply:
         declared = KINDS[kind].parent
         assert declared is not None, f"{call.action.name} is nested but {kind} declares no parent"
         parent = (declared, next(iter(others.values())))
-    return call.listed(collection(key.account, kind), parent)
+    return call.listed(key.account.collection(kind), parent)
 
 
 async def immediate(call: Call, key: Key) -> Reply:
@@ -188,7 +178,7 @@ async def immediate(call: Call, key: Key) -> Reply:
     action = call.action
     subject = None
     if action.resource is not None:
-        store = collection(key.account, action.resource)
+        store = key.account.collection(action.resource)
         target, _ = call.addressed(key)
         subject = store.get(target) if target is not None else store.first()
         if subject is None:
@@ -225,7 +215,7 @@ def make(call: Call, key: Key) -> dict[str, Any]:
     task = key.account.queue(call.action.name, input, key.user, TaskPlan(delay=None), target, others)
     produced = effect(key.account, task, key.account.clock.now())
     assert produced is not None
-    store = collection(key.account, kind_of(call.action))
+    store = key.account.collection(kind_of(call.action))
     rendered: dict[str, Any] = store.render(store.get(produced["id"]))
     return rendered
 
@@ -239,7 +229,7 @@ def check_references(action: Action, key: Key, input: dict[str, Any]) -> None:
     for name, kind in references(KINDS[action.resource].shape).items():
         wanted = input.get(name)
         for one in wanted if isinstance(wanted, list) else [wanted]:
-            if isinstance(one, int) and collection(key.account, kind).get(one) is None:
+            if isinstance(one, int) and key.account.collection(kind).get(one) is None:
                 errors.setdefault(name, []).append(f"No {kind} {one} on this account.")
     if errors:
         raise Invalid(errors)

@@ -122,6 +122,10 @@ class Control:
     def tasks(self, key: str | None = None, account: int | None = None, status: str | None = None) -> list[dict[str, Any]]:
         return self._list("GET", "/tasks", params={"key": key, "account": account, "status": status})
 
+    def resources(self, kind: str, key: str | None = None, account: int | None = None) -> list[dict[str, Any]]:
+        """Resources of ``kind`` (``"cloud-server"``) as its show action shows them (plus ``account``)."""
+        return self._list("GET", f"/resources/{kind}", params={"key": key, "account": account})
+
     def tickets(self, key: str | None = None, account: int | None = None) -> list[dict[str, Any]]:
         """Tickets as ticket:show shows them (plus ``account``), read without
         a Portal request: nothing is journaled, no scenario rule counts it."""

@@ -224,6 +224,12 @@ class PortalMock:
         read without a Portal request: not journaled, counted by no rule."""
         return self.control.tickets(key=self.key)
 
+    def resources(self, kind: str) -> list[dict[str, Any]]:
+        """This test's resources of ``kind`` (``"cloud-server"``, ``"dns-zone"``…)
+        as the kind's show action shows them (plus ``account``), read without a
+        Portal request; ``resources("ticket")`` is ``tickets``."""
+        return self.control.resources(kind, key=self.key)
+
     def assert_called(self, action: str, times: int | None = None, **conditions: Any) -> None:
         """This test made ``action`` (at least once, or exactly ``times``),
         with ``conditions`` as a scenario ``match`` writes them (``method``,
