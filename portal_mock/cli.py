@@ -173,6 +173,10 @@ def build_parser() -> argparse.ArgumentParser:
         "openapi", help="print the OpenAPI document", description="Print the OpenAPI 3.1 document of the Portal surface and the control API."
     )
     document.add_argument("--yaml", action="store_true", help="YAML instead of JSON")
+
+    commands.add_parser(
+        "endpoints", help="print the table of Portal actions served", description="Print every Portal action the mock serves as a Markdown table."
+    )
     return parser
 
 
@@ -481,6 +485,13 @@ def print_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def print_endpoints(args: argparse.Namespace) -> int:
+    from portal_mock.catalog.table import endpoint_table
+
+    sys.stdout.write(endpoint_table())
+    return 0
+
+
 def print_openapi(args: argparse.Namespace) -> int:
     import json
 
@@ -496,7 +507,16 @@ def print_openapi(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"serve": serve, "record": record, "wait": wait, "scenarios": list_scenarios, "validate": validate, "schema": print_schema, "openapi": print_openapi}
+COMMANDS = {
+    "serve": serve,
+    "record": record,
+    "wait": wait,
+    "scenarios": list_scenarios,
+    "validate": validate,
+    "schema": print_schema,
+    "openapi": print_openapi,
+    "endpoints": print_endpoints,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

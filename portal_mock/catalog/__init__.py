@@ -20,8 +20,8 @@ from portal_mock.domain.effects import blueprint
 from portal_mock.domain.resources import Kind
 from portal_mock.domain.shapes import Ref, Refs, Shape
 
-_SPECIAL = {"model", "webhook"}
-"""``model`` declares nothing; ``webhook`` is made from the others."""
+_SPECIAL = {"model", "table", "webhook"}
+"""``model`` and ``table`` declare nothing; ``webhook`` is made from the others."""
 _MODULES = sorted(module.name for module in pkgutil.iter_modules(__path__) if module.name not in _SPECIAL)
 _DECLARED: tuple[Family, ...] = tuple(importlib.import_module(f"{__name__}.{name}").FAMILY for name in _MODULES)
 FAMILIES: tuple[Family, ...] = (*_DECLARED, webhook.family(action for family in _DECLARED for action in family.actions))

@@ -22,12 +22,34 @@ FAMILY = Family(
     "api-token",
     kinds=(API_TOKEN,),
     actions=(
-        Action("api-token:add", "POST", "/v1/api-token", "Make an API token", ANY_KEY, CREATED, "api-token", NAME, Create(), example={"name": "laptop"}),
+        Action(
+            "api-token:add",
+            "POST",
+            "/v1/api-token",
+            "Make an API token",
+            ANY_KEY,
+            CREATED,
+            "api-token",
+            NAME,
+            Create(),
+            example={"name": "laptop"},
+            behaviour="creates it and a working key of the account, shown once",
+        ),
         Action("api-token:list", "GET", "/v1/api-token", "List API tokens", ANY_KEY, LIST, "api-token", fields={"id": "id", "name": "name"}),
         Action("api-token:show", "GET", "/v1/api-token/{id}", "Show an API token", ANY_KEY, SHOW, "api-token"),
         Action(
             "api-token:edit", "POST", "/v1/api-token/{id}", "Rename an API token", ANY_KEY, QUEUED, "api-token", NAME, Edit(), example={"name": "workstation"}
         ),
-        Action("api-token:delete", "DELETE", "/v1/api-token/{id}", "Delete an API token", ANY_KEY, QUEUED, "api-token", effect=Delete()),
+        Action(
+            "api-token:delete",
+            "DELETE",
+            "/v1/api-token/{id}",
+            "Delete an API token",
+            ANY_KEY,
+            QUEUED,
+            "api-token",
+            effect=Delete(),
+            behaviour="removes it; its key answers 401 from then on",
+        ),
     ),
 )

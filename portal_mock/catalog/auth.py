@@ -18,8 +18,17 @@ FAMILY = Family(
     "auth",
     actions=(
         Action(
-            "auth:login", "POST", "/v1/login", "Log in as a user", PUBLIC, IMMEDIATE, body=LOGIN, returns=ANSWER, statuses=(200, 401, 403, 413, 415, 422),
+            "auth:login",
+            "POST",
+            "/v1/login",
+            "Log in as a user",
+            PUBLIC,
+            IMMEDIATE,
+            body=LOGIN,
+            returns=ANSWER,
+            statuses=(200, 401, 403, 413, 415, 422),
             example={"username": "<email>", "password": "KlaatuBaradaNikto"},
+            behaviour="a new key for the user the email names (any password)",
         ),
     ),
 )

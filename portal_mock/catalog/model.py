@@ -72,6 +72,9 @@ class Action:
     """The vendor's example request body (or query, for a GET).  A string
     ``"<kind>"`` stands for the id of the account's first resource of that
     kind: the fidelity tests send it, adapted so, and expect the documented status."""
+    behaviour: str | None = None
+    """What the endpoint table says the action does, where its mode and
+    effect do not say it (a custom store's effect, a key handed out)."""
     documented: bool = True
     """False for an endpoint the vendor does not document that the mock adds
     so that every uri it emits resolves (``user:show``); the README says so."""

@@ -81,6 +81,7 @@ def family(actions: Iterable[Action]) -> Family:
                     "auth": {"type": "basic", "username": "foo", "password": "passw0rd!"},
                     "user_data": {"whatever": "you like"},
                 },
+                behaviour="stores the webhook; it hears every task that resolves after",
             ),
             Action(
                 "webhook:list", "GET", "/v1/task/webhook", "List task webhooks", "account view", LIST, "webhook",
