@@ -157,3 +157,32 @@ def test_serve_refuses_an_unknown_active_scenario():
     result = run("serve", "--port", "0", "--scenario", "flaky2")
     assert result.returncode == 2
     assert "portal-mock serve: error: Unknown scenario 'flaky2'; did you mean 'flaky'?" in result.stderr
+
+
+def test_the_resources_example_of_the_scenario_page_seeds_an_account(tmp_path):
+    """docs/scenarios.md's ``resources:`` block, as written, in a file of its own."""
+    import re
+    from pathlib import Path
+
+    from portal_mock.domain.clock import ClockSpec
+    from portal_mock.engine.state import MockState, Settings
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "scenarios.md").read_text()
+    block = re.search(r"```yaml\n(resources:\n.*?)```", page, re.S).group(1)
+    (tmp_path / "seeded.yaml").write_text("name: seeded\n" + block)
+    state = MockState(Settings(clock=ClockSpec("manual"), scenario_dirs=[str(tmp_path)]))
+    key = state.mint_key(scenario="seeded")
+    keys = key.account.records("ssh-key").all()
+    assert len(keys) == 2
+    assert keys[0]["name"] == "deploy", "partials are made in order, with rising ids"
+    assert len(key.account.records("service").all()) == 2
+
+
+def test_a_resource_field_its_kind_lacks_is_an_error_naming_the_fields(tmp_path):
+    import pytest
+
+    from portal_mock.scenarios.library import CatalogError, load_catalog
+
+    (tmp_path / "bad.yaml").write_text("name: bad\nresources:\n  ssh-key:\n    - {nmae: deploy}\n")
+    with pytest.raises(CatalogError, match=r"bad.yaml:4:7: ssh-key has no field 'nmae'; its fields: .*\bname\b"):
+        load_catalog([str(tmp_path)])
