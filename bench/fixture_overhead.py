@@ -43,9 +43,8 @@ from importlib import metadata
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-RESULTS = BENCH / "RESULTS.md"
-BEGIN = "<!-- fixture_overhead.py: begin -->"
-END = "<!-- fixture_overhead.py: end -->"
+sys.path.insert(0, str(BENCH))
+from sections import commit, write  # noqa: E402  (a script beside this one, not a package)
 
 TIMER = '''
 import json, os, time
@@ -160,16 +159,6 @@ def _version(package: str) -> str:
         return "not installed"
 
 
-def _commit() -> str:
-    """The commit measured, and whether the tree had changes beyond the results."""
-    def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=BENCH, capture_output=True, text=True).stdout.strip()
-
-    commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    dirty = [line for line in git("status", "--porcelain").splitlines() if not line.endswith("bench/RESULTS.md")]
-    return f"{commit} with local changes" if dirty else commit
-
-
 def report(runs: dict[str, list[Run]], tests: int, rounds: int) -> str:
     base = statistics.median(r.per_test_ms for r in runs["baseline"])
     lines = [
@@ -195,25 +184,11 @@ def report(runs: dict[str, list[Run]], tests: int, rounds: int) -> str:
         "",
         f"Each round's median, ms per test: {each}.",
         "",
-        f"Commit {_commit()}; Python {platform.python_version()} on {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs;"
+        f"Commit {commit()}; Python {platform.python_version()} on {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs;"
         f" pytest {_version('pytest')}, pytest-httpserver {_version('pytest-httpserver')}, httpx {_version('httpx')},"
         f" uvicorn {_version('uvicorn')}, portal-mock {_version('portal-mock')}.",
     ]
     return "\n".join(lines) + "\n"
-
-
-def write(section: str, path: Path = RESULTS) -> None:
-    """Replace this script's section of ``path`` (or add it), keeping the
-    rest: other benchmarks write there too."""
-    block = f"{BEGIN}\n{section}{END}\n"
-    text = path.read_text() if path.exists() else "# Benchmark results\n"
-    if BEGIN in text and END in text:
-        head, _, rest = text.partition(BEGIN)
-        _, _, tail = rest.partition(END + "\n")
-        text = head + block + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    path.write_text(text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -229,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.smoke:
         print(section)
     else:
-        write(section)
+        write("fixture_overhead.py", section)
         print(section)
     return 0
 

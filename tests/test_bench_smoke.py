@@ -46,3 +46,11 @@ def test_full_run_without_wrk_says_how_to_install_it(tmp_path):
     assert result.returncode == 2
     assert "apt-get install -y wrk" in result.stderr
     assert not (tmp_path / "RESULTS.md").exists()
+
+
+def test_the_list_cost_bench_runs_and_reports_every_size():
+    script = RUN.parent / "lists.py"
+    result = subprocess.run([sys.executable, str(script), "--smoke"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if line.startswith(("| ticket |", "| ssh-key |"))]
+    assert len(rows) == 4, result.stdout

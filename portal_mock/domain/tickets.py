@@ -215,6 +215,10 @@ class Tickets:
     def render(self, ticket: Ticket) -> dict[str, Any]:
         return ticket.to_dict()
 
+    def changed(self) -> None:
+        """A ticket was added or changed in place: orders kept for lists are stale."""
+        self._orders.changed()
+
     def _next_id(self) -> int:
         """A fresh id from the seeded stream, stepping over seeded tickets' ids."""
         ticket_id = self.fake.ticket_id()
@@ -236,7 +240,7 @@ class Tickets:
             }
         )
         ticket.update_date = int(at)
-        self._orders.changed()
+        self.changed()
         if reply_by == "staff":
             ticket.num_posts_staff += 1
             ticket.staff_update_date = int(at)
@@ -261,7 +265,7 @@ class Tickets:
         if fields.get("comment"):
             self._post(ticket, fields["comment"], author.name, at)
         self._by_id[ticket.id] = ticket
-        self._orders.changed()
+        self.changed()
         return ticket
 
     def comment(self, ticket_id: int, body: str, author: Person, at: float) -> Ticket:
@@ -274,7 +278,7 @@ class Tickets:
         if ticket.is_closed:
             raise Rejected(f"Ticket {ticket.mask} is already closed.")
         ticket.status, ticket.resolved_date, ticket.update_date = "Closed", int(at), int(at)
-        self._orders.changed()
+        self.changed()
         return ticket
 
     def reopen(self, ticket_id: int, at: float) -> Ticket:
@@ -282,7 +286,7 @@ class Tickets:
         if not ticket.is_closed:
             raise Rejected(f"Ticket {ticket.mask} is already open.")
         ticket.status, ticket.resolved_date, ticket.update_date = "Open", 0, int(at)
-        self._orders.changed()
+        self.changed()
         return ticket
 
     def claim(self, ticket_id: int, at: float) -> Ticket:
@@ -290,7 +294,7 @@ class Tickets:
         if ticket.is_authenticated and ticket.client_id == self.client_id:
             raise Rejected(f"Ticket {ticket.mask} is already claimed.")
         ticket.client_id, ticket.is_authenticated, ticket.update_date = self.client_id, True, int(at)
-        self._orders.changed()
+        self.changed()
         return ticket
 
     def _require(self, ticket_id: int) -> Ticket:
@@ -362,5 +366,5 @@ class Tickets:
         if ticket.is_closed:
             ticket.resolved_date = ticket.update_date = max(ticket.update_date, int(moments[-1]))
         self._by_id[ticket.id] = ticket
-        self._orders.changed()
+        self.changed()
         return ticket
