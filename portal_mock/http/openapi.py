@@ -87,10 +87,18 @@ def _error(status: int) -> dict[str, Any]:
     return answer
 
 
-def _path_parameters(path: str) -> list[dict[str, Any]]:
+def _path_parameters(path: str, action: Action | None = None) -> list[dict[str, Any]]:
+    """A path's placeholders: an id of the kind it addresses, a task's
+    uuid, or a value the action's input rules describe (a passphrase)."""
     parameters = []
     for name in re.findall(r"\{(\w+)\}", path):
-        schema = {"type": "string", "format": "uuid"} if name == "uuid" else {"type": "integer", "minimum": 1, "maximum": WIRE_INTEGER_MAX}
+        given = ((action.body or {}).get("properties", {}) if action is not None else {}).get(name)
+        if name == "uuid":
+            schema: dict[str, Any] = {"type": "string", "format": "uuid"}
+        elif given is not None and (action is None or name not in action.targets):
+            schema = given
+        else:
+            schema = {"type": "integer", "minimum": 1, "maximum": WIRE_INTEGER_MAX}
         parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
     return parameters
 
@@ -124,8 +132,12 @@ def _list_parameters(action: Action) -> list[dict[str, Any]]:
     parameters += [
         query("sortBy", {"enum": list(action.sortable)}, "sort field (default: id)"),
         query("sortOrder", {"enum": list(ORDERS)}, "sort direction (default: ASC)"),
-        query("page", {"type": "integer"}, "1-based page number; below 1 or past the last page is a 416, not a 422"),
-        query("pageSize", {"type": "integer"}, f"items per page (default {DEFAULT_PAGE_SIZE}); outside 1-{MAX_PAGE_SIZE} is a 416, not a 422"),
+        query("page", {"type": "integer", "minimum": 1}, "1-based page number (an empty value counts as absent); past the last page is a 416"),
+        query(
+            "pageSize",
+            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+            f"items per page (default {DEFAULT_PAGE_SIZE}; an empty value counts as absent); outside 1-{MAX_PAGE_SIZE} is a 416",
+        ),
     ]
     return parameters
 
@@ -160,17 +172,16 @@ def _portal_operation(action: Action) -> dict[str, Any]:
         else:
             responses[str(status)] = _error(status)
     responses["400"] = _error(400)
-    responses["default"] = {"description": "Any status a scenario rule or Prefer: code= forces", "content": _json({})}
     operation: dict[str, Any] = {
         "operationId": action.name.replace(":", "_"),
         "summary": action.summary,
         "tags": [action.family],
         "security": [] if action.permission == PUBLIC else [{"bearer": []}],
-        "parameters": _path_parameters(action.path),
+        "parameters": _path_parameters(action.path, action),
         "responses": responses,
     }
     operation["parameters"].extend(_list_parameters(action))
-    if action.body is not None and action.method != "GET":
+    if action.body is not None and action.method not in ("GET", "HEAD"):
         operation["requestBody"] = {
             "required": bool(action.body.get("required")),
             "content": {"application/json": {"schema": action.body}, "application/x-www-form-urlencoded": {"schema": form_schema(action.body)}},
@@ -180,7 +191,7 @@ def _portal_operation(action: Action) -> dict[str, Any]:
 
 def _control_operation(operation: Operation) -> dict[str, Any]:
     responses: dict[str, Any] = {}
-    for status in operation.statuses:
+    for status in (*operation.statuses, 401):
         if status < 300:
             responses[str(status)] = {"description": DESCRIPTIONS.get(status, "OK"), "content": {operation.media_type: {"schema": {}}}}
         else:
