@@ -54,3 +54,12 @@ def test_the_list_cost_bench_runs_and_reports_every_size():
     assert result.returncode == 0, result.stderr
     rows = [line for line in result.stdout.splitlines() if line.startswith(("| ticket |", "| ssh-key |"))]
     assert len(rows) == 4, result.stdout
+
+
+def test_the_soak_bench_runs_its_three_phases_without_error():
+    script = RUN.parent / "soak.py"
+    result = subprocess.run([sys.executable, str(script), "--smoke"], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    rows = {line.split(" | ")[0].removeprefix("| "): line.split(" | ") for line in result.stdout.splitlines() if line.startswith("| ")}
+    assert {"soak", "storm", "journal"} <= set(rows), result.stdout
+    assert all(rows[phase][2] == "0" for phase in ("soak", "storm", "journal")), result.stdout
