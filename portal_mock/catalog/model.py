@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from portal_mock.domain.resources import Effect, Kind
@@ -103,9 +104,10 @@ class Action:
     def sortable(self) -> tuple[str, ...]:
         return self.sorts or tuple(self.fields)
 
-    @property
+    @cached_property
     def targets(self) -> dict[str, str]:
-        """Each path placeholder → the kind it must name (404 otherwise)."""
+        """Each path placeholder → the kind it must name (404 otherwise);
+        read on every request, so worked out once."""
         found = {}
         for segment in self.path.split("/"):
             if segment.startswith("{") and segment.endswith("}"):

@@ -223,10 +223,11 @@ def make(call: Call, key: Key) -> dict[str, Any]:
 def check_references(action: Action, key: Key, input: dict[str, Any]) -> None:
     """422 for an input id that names nothing on the account (a
     ``package_id`` of another customer's package)."""
-    if action.resource is None or action.resource not in KINDS:
+    named = _REFERENCES.get(action.name)
+    if not named:
         return
     errors: dict[str, list[str]] = {}
-    for name, kind in references(KINDS[action.resource].shape).items():
+    for name, kind in named.items():
         wanted = input.get(name)
         for one in wanted if isinstance(wanted, list) else [wanted]:
             if isinstance(one, int) and key.account.collection(kind).get(one) is None:
@@ -254,6 +255,10 @@ async def auth_login(call: Call, key: Key) -> Reply:
     issued = call.state.issue_key(account, person)
     body = {"authorization": issued.token, "user": person.to_reference(), "client": account.client_reference()}
     return reply(body, headers={"Authorization": f"Bearer {issued.token}"})
+
+
+_REFERENCES = {action.name: references(KINDS[action.resource].shape) for action in ACTIONS if action.resource in KINDS}
+"""Each action's input fields that name another resource, by the kind named."""
 
 
 async def webhook_add(call: Call, key: Key) -> Reply:
