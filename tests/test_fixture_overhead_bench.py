@@ -25,11 +25,14 @@ def test_the_fixture_benchmark_runs_every_variant():
 
 def test_its_section_of_the_results_is_replaced_and_the_rest_kept(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(BENCH.parent))
-    bench = importlib.import_module("fixture_overhead")
+    sections = importlib.import_module("sections")
     results = tmp_path / "RESULTS.md"
     results.write_text("# Benchmark results\n\n## Throughput\n\nother numbers\n")
-    bench.write("## pytest fixture overhead\n\nfirst\n", results)
-    bench.write("## pytest fixture overhead\n\nsecond\n", results)
+    sections.write("fixture_overhead.py", "## pytest fixture overhead\n\nfirst\n", results)
+    sections.write("lists.py", "## Lists\n\nkept\n", results)
+    sections.write("fixture_overhead.py", "## pytest fixture overhead\n\nsecond\n", results)
     text = results.read_text()
     assert text.startswith("# Benchmark results\n\n## Throughput\n\nother numbers\n\n")
-    assert "second" in text and "first" not in text and text.count(bench.BEGIN) == 1
+    assert "second" in text and "first" not in text and "kept" in text
+    assert text.count("<!-- fixture_overhead.py: begin -->") == 1
+    assert text.index("second") < text.index("kept")

@@ -23,9 +23,9 @@ def test_only_requests_the_mock_does_not_serve_reach_the_upstream():
             with httpx.Client(base_url=mock_url, headers={"Authorization": f"Bearer {KEY}"}, verify=TLS) as http:
                 served = http.post("/v1/ticket", json=TICKET)
                 forced = http.get("/v1/ticket", headers={"Prefer": "code=422"})
-                unknown = http.get("/v1/service/7", params={"page": "2"})
+                unknown = http.get("/v1/unserved/7", params={"page": "2"})
                 wrong_method = http.delete("/v1/ticket")
-                posted = http.post("/v1/invoice", json={"amount": 5})
+                posted = http.post("/v1/unserved", json={"amount": 5})
                 journal = httpx.get(f"{mock_url}/__mock/requests", verify=TLS).json()["requests"]
             reached = httpx.get(f"{upstream_url}/__mock/requests", verify=TLS).json()["requests"]
         finally:
@@ -34,21 +34,21 @@ def test_only_requests_the_mock_does_not_serve_reach_the_upstream():
         stop(upstream)
     assert (served.status_code, forced.status_code) == (202, 422)
     # The upstream's own answers, passed on: its 404 and 405 with their bodies.
-    assert unknown.status_code == 404 and unknown.json()["message"] == "No endpoint at GET /v1/service/7."
+    assert unknown.status_code == 404 and unknown.json()["message"] == "No endpoint at GET /v1/unserved/7."
     assert wrong_method.status_code == 405 and wrong_method.headers["allow"] == "POST, GET"
     assert posted.status_code == 404
     assert [(r["method"], r["path"], r["query"], r["body"]) for r in reached] == [
-        ("GET", "/v1/service/7", "page=2", None),
+        ("GET", "/v1/unserved/7", "page=2", None),
         ("DELETE", "/v1/ticket", "", None),
-        ("POST", "/v1/invoice", "", None),
+        ("POST", "/v1/unserved", "", None),
     ]
     assert reached[0]["headers"]["authorization"] == f"Bearer …{KEY[-4:]}"
     assert [(r["path"], r["proxied"]) for r in journal] == [
         ("/v1/ticket", False),
         ("/v1/ticket", False),
-        ("/v1/service/7", True),
+        ("/v1/unserved/7", True),
         ("/v1/ticket", True),
-        ("/v1/invoice", True),
+        ("/v1/unserved", True),
     ]
 
 
