@@ -229,12 +229,14 @@ def serve(args: argparse.Namespace) -> int:
 
     import uvicorn
 
+    from portal_mock.domain.fakedata import english_only
     from portal_mock.engine.gc_policy import freeze_survivors
     from portal_mock.engine.state import Settings
     from portal_mock.http.app import create_app
     from portal_mock.http.server import AnnouncingServer, log_access, url_of, uvicorn_config
     from portal_mock.scenarios.library import CatalogError
 
+    english_only()
     if args.ready_file is not None:
         # Nobody waiting for it may mistake the last run's file for this one's.
         Path(args.ready_file).unlink(missing_ok=True)

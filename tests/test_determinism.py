@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
 
 import httpx
@@ -61,3 +63,33 @@ def test_task_uuids_are_the_version_4_uuids_of_the_seeded_bits():
         drawn = fake.uuid4()
         assert drawn == str(uuid.UUID(int=bits.getrandbits(128), version=4))
         assert uuid.UUID(drawn).version == 4
+
+
+def test_a_server_process_draws_what_a_test_process_draws():
+    # serve lets Faker know of en_US alone (a faster import); every provider
+    # the catalog names, and the ones FakeData calls itself, must give the
+    # same values as with Faker's full locale discovery.
+    script = """
+import json, sys
+from portal_mock.catalog import KINDS
+from portal_mock.domain import fakedata
+from portal_mock.domain.shapes import Fake
+
+def leaves(shape):
+    for value in shape.values():
+        if isinstance(value, dict):
+            yield from leaves(value)
+        elif isinstance(value, Fake):
+            yield value.provider
+
+if sys.argv[1] == "english-only":
+    fakedata.english_only()
+fake = fakedata.FakeData(7, "draws")
+providers = sorted({provider for kind in KINDS.values() for provider in leaves(kind.shape)})
+print(json.dumps([fake.person(), fake.company(), fake.sentence(), fake.paragraph()] + [[p, fake.provide(p)] for p in providers]))
+"""
+    full, english = (
+        subprocess.run([sys.executable, "-c", script, mode], capture_output=True, text=True, check=True).stdout for mode in ("full", "english-only")
+    )
+    assert full == english
+    assert len(full) > 200

@@ -14,8 +14,13 @@ determinism.
 
 from __future__ import annotations
 
+import importlib.util
+import pkgutil
 import random
 import string
+import sys
+import types
+from pathlib import Path
 from typing import Any
 
 _faker: Any = None
@@ -24,6 +29,30 @@ _UUID4_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
 _UUID4_SET = (0x8000 << 48) | (4 << 76)
 _LETTER_PAIRS = [string.ascii_uppercase[pair % 26] + string.ascii_uppercase[pair // 26] for pair in range(26 * 26)]
 """Two letters for each number below 26², its base-26 digits lowest first."""
+
+
+def english_only() -> None:
+    """Let this process's Faker know of en_US alone, the one locale the mock
+    draws from, instead of discovering them all.
+
+    Importing Faker runs ``faker.config``, which imports every provider
+    package and lists each one's locales: two thirds of Faker's import, tens
+    of milliseconds of a server's start-up.  This puts in its place a
+    ``faker.config`` naming the same providers (so every value drawn is the
+    one the full import gives) and the one locale.  Only for a process the
+    mock owns (``portal-mock serve``): in a test process the user's own
+    Faker may want other locales.  Does nothing once Faker is imported.
+    """
+    spec = importlib.util.find_spec("faker")
+    if "faker" in sys.modules or spec is None or spec.origin is None:
+        return
+    providers = Path(spec.origin).parent / "providers"
+    config = types.ModuleType("faker.config")
+    config.DEFAULT_LOCALE = "en_US"  # type: ignore[attr-defined]
+    config.META_PROVIDERS_MODULES = ["faker.providers"]  # type: ignore[attr-defined]
+    config.PROVIDERS = sorted(f"faker.providers.{name}" for _, name, package in pkgutil.iter_modules([str(providers)]) if package)  # type: ignore[attr-defined]
+    config.AVAILABLE_LOCALES = ["en_US"]  # type: ignore[attr-defined]
+    sys.modules["faker.config"] = config
 
 
 def _shared_faker(seed: int) -> Any:

@@ -9,7 +9,7 @@ the tickets an account starts with.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -319,16 +319,7 @@ class Tickets:
         where it means no category.  Raises ``ValueError`` naming each bad partial and
         field.
         """
-        problems: list[str] = []
-        wanted_ids: set[int] = set()
-        for number, partial in enumerate(partials, start=1):
-            errors = validate(SEED_TICKET, _as_validated(partial)) if isinstance(partial, dict) else {"ticket": ["Must be an object."]}
-            wanted = partial.get("id") if not errors else None
-            if wanted is not None and (wanted in self._by_id or wanted in wanted_ids):
-                errors["id"] = [f"Ticket {wanted} already exists."]
-            if wanted is not None:
-                wanted_ids.add(wanted)
-            problems.extend(f"ticket {number}: {name}: {' '.join(messages)}" for name, messages in errors.items())
+        problems = seed_problems(partials, taken=self._by_id.keys())
         if problems:
             raise ValueError("; ".join(problems))
         return [self._seed_one(partial, at) for partial in partials]
@@ -368,3 +359,21 @@ class Tickets:
         self._by_id[ticket.id] = ticket
         self.changed()
         return ticket
+
+
+def seed_problems(partials: list[Any], taken: Collection[int] = ()) -> list[str]:
+    """What keeps ``partials`` from being an account's starting tickets
+    (``Tickets.seed``), each as ``ticket N: field: message``; ids in
+    ``taken`` exist already.  A scenario file is checked with it, so a file
+    that passes never stops a server, and checking draws nothing."""
+    problems: list[str] = []
+    wanted_ids: set[int] = set()
+    for number, partial in enumerate(partials, start=1):
+        errors = validate(SEED_TICKET, _as_validated(partial)) if isinstance(partial, dict) else {"ticket": ["Must be an object."]}
+        wanted = partial.get("id") if not errors else None
+        if wanted is not None and (wanted in taken or wanted in wanted_ids):
+            errors["id"] = [f"Ticket {wanted} already exists."]
+        if wanted is not None:
+            wanted_ids.add(wanted)
+        problems.extend(f"ticket {number}: {name}: {' '.join(messages)}" for name, messages in errors.items())
+    return problems

@@ -20,8 +20,8 @@ from typing import Any
 import yaml
 
 from portal_mock.catalog import BY_NAME, KINDS
-from portal_mock.domain.accounts import Registry
-from portal_mock.domain.clock import ClockSpec, parse_duration
+from portal_mock.domain.clock import parse_duration
+from portal_mock.domain.tickets import seed_problems
 from portal_mock.scenarios.rules import (
     FAULTS,
     Delay,
@@ -237,7 +237,7 @@ def _semantic(data: dict[str, Any], skip: set[int], skip_tickets: set[int]) -> t
         wanted = ticket.get("id") if isinstance(ticket, dict) else None
         if wanted in seen_ids:
             found.append((("tickets", index, "id"), False, f"ticket id {wanted} is given twice"))
-        elif index not in skip_tickets and (refused := _seed_problem(ticket, data.get("seed", 0))) is not None:
+        elif index not in skip_tickets and (refused := _seed_problem(ticket)) is not None:
             found.append((("tickets", index), False, f"ticket {index + 1}: {refused}"))
         if wanted is not None:
             seen_ids.add(wanted)
@@ -273,16 +273,12 @@ def _resource_problems(resources: Any) -> list[tuple[NodePath, bool, str]]:
     return found
 
 
-def _seed_problem(ticket: Any, seed: int | str) -> str | None:
+def _seed_problem(ticket: Any) -> str | None:
     """Why an account could not start with ``ticket``, as the account itself
     would say (its checks include formats the file's JSON Schema only
-    annotates, such as email addresses), or ``None``.  Checked by seeding a
-    scratch account, so a file that passes here never stops a server."""
-    try:
-        Registry(seed=seed).create_account("check", clock=ClockSpec("manual"), tickets=[ticket])
-    except ValueError as error:
-        return str(error).removeprefix("ticket 1: ")
-    return None
+    annotates, such as email addresses), or ``None``."""
+    found = seed_problems([ticket])
+    return "; ".join(found).removeprefix("ticket 1: ") if found else None
 
 
 def _cross_file_marks(data: dict[str, Any], marks: _Marks) -> dict[NodePath, Mark]:
