@@ -71,7 +71,7 @@ ENTERPRISE_CLOUD = Kind(
     },
 )
 
-FIAT = {"type": ["string", "object"]}
+FIAT = {"type": ["string", "object"], "minLength": 1}
 """The cluster's configuration, as YAML text or as a JSON object."""
 
 ADD = {
