@@ -108,3 +108,15 @@ def test_a_key_that_may_only_view_cannot_change_services_or_list_addons(sample):
         assert http.request("DELETE", f"{path}/addon", json={"addon_id": 1}).status_code == 403
         assert http.post(f"{path}/resize", json={"package_id": 1}).status_code == 403
         assert http.get("/v1/package/addon").status_code == 403, "listing add-ons needs order view"
+
+
+def test_services_list_by_the_vendor_filters_and_sort_by_next_bill_date(sample):
+    services = sample.http.get("/v1/service", params={"sortBy": "next_bill_date", "sortOrder": "DESC"}).json()
+    assert len(services) >= 2
+    dates = [s["billing_info"]["next_bill_date"] for s in services]
+    assert dates == sorted(dates, reverse=True)
+    assert len(sample.http.get("/v1/service", params={"filter[state]": "stable", "filter[type]": "virt-guest"}).json()) == len(services)
+    nickname = services[0]["nickname"]
+    assert all(s["nickname"] == nickname for s in sample.http.get("/v1/service", params={"filter[nickname]": nickname}).json())
+    assert sample.http.get("/v1/service", params={"filter[status]": "suspended"}).json() == []
+    assert sample.http.get("/v1/service", params={"sortBy": "amount"}).status_code == 422

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from portal_mock.catalog.model import ID, LIST, QUEUED, SHOW, Action, Family
 from portal_mock.domain.resources import Attach, Detach, Edit, Kind
-from portal_mock.domain.shapes import Fake, Format, Id, Metadata, Number, Ref, Refs, When
+from portal_mock.domain.shapes import Fake, Format, Id, Metadata, Number, Pick, Ref, Refs, When
 
 SERVICE = Kind(
     "service",
@@ -23,16 +23,38 @@ SERVICE = Kind(
             "is_overdue": False,
             "last_bill_date": When((-30, -1)),
             "next_bill_date": When((1, 30)),
+            "bill_day": Pick(tuple(str(day) for day in range(1, 29))),
             "auto_renew": "yes",
         },
         "cancellation_info": {"can_cancel": True},
         "client": Ref("client"),
+        "contract": None,
+        "discount": None,
+        "external_key": "",
         "metadata": Metadata(),
         "nickname": Fake("domain_word", input="nickname"),
         "package": Ref("package", input="package_id"),
+        "parent": None,
+        "paypal_subscription_info": {"can_subscribe": False},
         "start_date": When((-700, -30)),
+        "state": "stable",
+        "type": "virt-guest",
     },
 )
+
+FIELDS = {
+    "id": "id",
+    "parent_id": "parent.id",
+    "status": "status",
+    "state": "state",
+    "type": "type",
+    "nickname": "nickname",
+    "external_key": "external_key",
+    "start_date": "start_date",
+    "last_bill_date": "billing_info.last_bill_date",
+    "next_bill_date": "billing_info.next_bill_date",
+}
+"""The vendor's filters, and the sort fields it names beside them."""
 
 ADDON = {"type": "object", "required": ["addon_id"], "properties": {"addon_id": ID}}
 
@@ -40,7 +62,10 @@ FAMILY = Family(
     "service",
     kinds=(SERVICE,),
     actions=(
-        Action("service:list", "GET", "/v1/service", "List services", "service view", LIST, "service", fields={"id": "id", "status": "status"}),
+        Action(
+            "service:list", "GET", "/v1/service", "List services", "service view", LIST, "service", fields=FIELDS,
+            sorts=("id", "parent_id", "start_date", "status", "state", "type", "nickname", "external_key", "last_bill_date", "next_bill_date"),
+        ),
         Action("service:show", "GET", "/v1/service/{id}", "Show a service", "service view", SHOW, "service"),
         Action(
             "service:set-addon", "POST", "/v1/service/{id}/addon", "Add an add-on to a service", "service edit", QUEUED, "service", ADDON,
