@@ -120,3 +120,12 @@ def test_services_list_by_the_vendor_filters_and_sort_by_next_bill_date(sample):
     assert all(s["nickname"] == nickname for s in sample.http.get("/v1/service", params={"filter[nickname]": nickname}).json())
     assert sample.http.get("/v1/service", params={"filter[status]": "suspended"}).json() == []
     assert sample.http.get("/v1/service", params={"sortBy": "amount"}).status_code == 422
+
+
+def test_os_templates_list_by_name_and_os_and_sort_by_name(client):
+    templates = client.http.get("/v1/os-template", params={"sortBy": "name"}).json()
+    assert [t["identity"] for t in templates] == sorted(t["identity"] for t in templates)
+    chosen = templates[0]["identity"]
+    for name in ("name", "os"):
+        assert [t["identity"] for t in client.http.get("/v1/os-template", params={f"filter[{name}]": chosen}).json()] == [chosen]
+    assert client.http.get("/v1/os-template", params={"sortBy": "status"}).status_code == 422
