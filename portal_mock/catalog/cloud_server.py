@@ -83,6 +83,7 @@ FAMILY = Family(
             example={
                 "cloud_id": "<cloud>", "hostname": "cloud-server-example", "package_id": "<package>", "os_id": "<os-template>", "ssh_key_ids": ["<ssh-key>"],
             },
+            behaviour="creates it, on, under one of the account's services",
         ),
         Action("cloud-server:list", "GET", "/v1/cloud-server", "List cloud servers", "service view", LIST, "cloud-server", fields=FIELDS),
         Action("cloud-server:show", "GET", "/v1/cloud-server/{id}", "Show a cloud server", "service view", SHOW, "cloud-server"),
@@ -109,6 +110,7 @@ FAMILY = Family(
             "cloud-server:cancel", "POST", "/v1/cloud-server/{id}/cancel", "Cancel a cloud server at the end of its billing cycle", "service delete",
             QUEUED, "cloud-server", {"type": "object", "properties": {"survey": {"type": "object"}}}, Keep(),
             example={"survey": {"1": [4], "2": "New business", "3": 10, "4": 1, "5": 1}},
+            behaviour="accepts the survey and changes nothing: renewal is not modelled",
         ),
         Action("cloud-server:delete", "DELETE", "/v1/cloud-server/{id}", "Delete a cloud server", "service delete", QUEUED, "cloud-server", effect=Delete()),
     ),

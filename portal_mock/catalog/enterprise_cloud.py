@@ -142,6 +142,7 @@ FAMILY = Family(
         Action(
             "enterprise-cloud:add-node", "POST", "/v1/enterprise-cloud/{cluster_id}/node", "Add a node to a cluster", "service edit", QUEUED,
             "enterprise-cloud-node", {"type": "object", "properties": {"hostname": TEXT, "fiat": FIAT}}, Create(), params=CLUSTER,
+            behaviour="creates a node in the cluster",
             example={
                 "hostname": "another-server",
                 "fiat": {"environment": {"hardware": {"servers": [{"role": "web", **SERVER, "volume_size": 21}]}}},

@@ -78,6 +78,7 @@ FAMILY = Family(
         Action(
             "service:resize", "POST", "/v1/service/{id}/resize", "Move a service to another package", "service edit", QUEUED, "service",
             {"type": "object", "required": ["package_id"], "properties": {"package_id": ID}}, Edit(), example={"package_id": "<package>"},
+            behaviour="moves it to the package",
         ),
     ),
 )
