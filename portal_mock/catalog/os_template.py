@@ -20,11 +20,15 @@ OS_TEMPLATE = Kind(
     },
 )
 
+FIELDS = {"id": "id", "name": "identity", "os": "identity"}
+"""The vendor filters by template name and by OS name; a template's
+identity is both, as the mock draws it."""
+
 FAMILY = Family(
     "os-template",
     kinds=(OS_TEMPLATE,),
     actions=(
-        Action("os-template:list", "GET", "/v1/os-template", "List OS templates", "os view", LIST, "os-template", fields={"id": "id", "identity": "identity"}),
+        Action("os-template:list", "GET", "/v1/os-template", "List OS templates", "os view", LIST, "os-template", fields=FIELDS, sorts=("id", "name")),
         Action("os-template:show", "GET", "/v1/os-template/{id}", "Show an OS template", "os view", SHOW, "os-template"),
     ),
 )

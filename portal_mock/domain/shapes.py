@@ -498,3 +498,14 @@ def references(shape: Shape) -> dict[str, str]:
 
 def sequence(value: Any) -> Sequence[Any]:
     return value if isinstance(value, list) else [value]
+
+
+@dataclass(frozen=True)
+class Listed(Copy):
+    """Another field's value as the only item of a list: a service's
+    ``ips`` beside its ``main_ip``."""
+
+    kind: dict[str, Any] = field(default_factory=lambda: {"type": "array", "items": {"type": "string"}})
+
+    def fill(self, record: Mapping[str, Any]) -> Any:
+        return [lookup(record, self.path)]
