@@ -498,3 +498,55 @@ def references(shape: Shape) -> dict[str, str]:
 
 def sequence(value: Any) -> Sequence[Any]:
     return value if isinstance(value, list) else [value]
+
+
+@dataclass(frozen=True)
+class Dotted(Format):
+    """A dotted name of the fields the template names (``"{host}.{zone.identity}"``),
+    blank ones left out: a DNS record's ``www.example.com``, or
+    ``example.com`` where its host is blank."""
+
+    def fill(self, record: Mapping[str, Any]) -> str:
+        parts = (lookup(record, name) for name in _PLACEHOLDER.findall(self.template))
+        return ".".join(str(part) for part in parts if part not in (None, ""))
+
+
+@dataclass(frozen=True)
+class Preset(Leaf):
+    """A field of a kind's preset records (a new DNS zone's default
+    records): the n-th record drawn takes the n-th of ``values``, as
+    ``Series`` does, so fields drawn together come from one preset; a
+    request that makes the record without ``input`` gets ``omitted``
+    instead; a request's own value is kept, as an integer where ``kind``
+    says so (the vendor's pages send a DNS ``ttl`` as digits)."""
+
+    values: tuple[Any, ...]
+    input: str | None = None
+    omitted: Any = None
+    kind: Mapping[str, Any] = field(default_factory=lambda: dict(STRING))
+
+    def draw(self, ctx: Context) -> Any:
+        if ctx.input and self.omitted is not None:
+            return _copy(self.omitted)
+        return _copy(self.values[ctx.index % len(self.values)])
+
+    def accept(self, value: Any, ctx: Context) -> Any:
+        return int(value) if self.kind.get("type") == "integer" else value
+
+    def schema(self) -> dict[str, Any]:
+        return dict(self.kind)
+
+
+@dataclass(frozen=True)
+class Of(Leaf):
+    """A field (dotted path) of the record an immediate action addresses,
+    inside an answer that quotes parts of it (an EADN account's usage)."""
+
+    path: str
+    kind: Mapping[str, Any] = field(default_factory=lambda: dict(STRING))
+
+    def draw(self, ctx: Context) -> Any:
+        return _copy(lookup(ctx.subject, self.path))
+
+    def schema(self) -> dict[str, Any]:
+        return dict(self.kind)
