@@ -170,3 +170,48 @@ def test_the_vendor_examples_are_accepted(client):
     assert client.http.post(f"/v1/dns/record/{record_id}", json={"type": "A"}).status_code == 202
     assert client.http.delete(f"/v1/dns/record/{record_id}").status_code == 202
     assert client.http.delete(f"/v1/dns/zone/{made['id']}").status_code == 202
+
+
+def test_a_reverse_record_is_added_listed_edited_and_deleted(client):
+    added = client.http.post("/v1/dns/reverse", json={"host": "203.0.113.1", "ttl": "1111", "target": "203.0.113.1"})
+    assert added.status_code == 202 and added.json()["action"] == "dns-reverse:add"
+    task = client.finish(added)
+    assert task["status"] == "success"
+    made = task["resource"]
+    assert made["metadata"] == {"scope": "dns-record", "uri": f"/v1/dns/reverse/{made['id']}"}
+    shown = client.http.get(made["metadata"]["uri"]).json()
+    assert (shown["host"], shown["target"], shown["ttl"]) == ("203.0.113.1", "203.0.113.1", 1111)
+    assert [r["id"] for r in client.http.get("/v1/dns/reverse").json()] == [made["id"]]
+
+    assert client.finish(client.http.post(made["metadata"]["uri"], json={"ttl": "1111", "target": "host.example.com"}))["status"] == "success"
+    edited = client.http.get(made["metadata"]["uri"]).json()
+    assert (edited["host"], edited["target"], edited["ttl"]) == ("203.0.113.1", "host.example.com", 1111)
+    assert client.finish(client.http.post(made["metadata"]["uri"], json={"ttl": 300}))["status"] == "success"
+    assert client.http.get(made["metadata"]["uri"]).json()["ttl"] == 300
+
+    assert client.finish(client.http.delete(made["metadata"]["uri"]))["status"] == "success"
+    assert client.http.get(made["metadata"]["uri"]).status_code == 404
+    assert client.http.get("/v1/dns/reverse").json() == []
+
+
+def test_reverse_records_sort_by_host_and_check_their_input(client):
+    for host in ("203.0.113.9", "203.0.113.2", "2001:db8::5"):
+        assert client.finish(client.http.post("/v1/dns/reverse", json={"host": host, "ttl": 60, "target": "a.example.com"}))["status"] == "success"
+    hosts = [r["host"] for r in client.http.get("/v1/dns/reverse", params={"sortBy": "host"}).json()]
+    assert hosts == ["2001:db8::5", "203.0.113.2", "203.0.113.9"]
+    assert client.http.get("/v1/dns/reverse", params={"sortBy": "ttl"}).status_code == 422
+    assert client.http.get("/v1/dns/reverse", params={"page": 3, "pageSize": 10}).status_code == 416
+    missing = client.http.post("/v1/dns/reverse", json={})
+    assert missing.status_code == 422 and set(missing.json()["errors"]) == {"ttl", "host", "target"}
+    bad = client.http.post("/v1/dns/reverse", json={"host": "not an address", "ttl": "soon", "target": "a.example.com"})
+    assert bad.status_code == 422 and set(bad.json()["errors"]) == {"host", "ttl"}
+    for method in ("GET", "POST", "DELETE"):
+        assert client.http.request(method, "/v1/dns/reverse/424242", json={} if method == "POST" else None).status_code == 404
+
+
+def test_reverse_records_need_a_key_and_their_permission(client, anonymous):
+    assert anonymous.get("/v1/dns/reverse").status_code == 401
+    limited = client.another_key([p for p in PERMISSIONS if p not in ("dns reverse view", "dns record edit")])
+    with as_key(client, limited) as key:
+        assert key.get("/v1/dns/reverse").status_code == 403
+        assert key.post("/v1/dns/reverse", json={"host": "203.0.113.1", "ttl": 60, "target": "a.example.com"}).status_code == 403
