@@ -215,3 +215,15 @@ def test_reverse_records_need_a_key_and_their_permission(client, anonymous):
     with as_key(client, limited) as key:
         assert key.get("/v1/dns/reverse").status_code == 403
         assert key.post("/v1/dns/reverse", json={"host": "203.0.113.1", "ttl": 60, "target": "a.example.com"}).status_code == 403
+
+
+def test_the_sample_account_s_zones_hold_as_many_records_as_they_count(server, control):
+    minted = control.mint_key(label="dns sample", clock="manual", scenario="sample-account")
+    with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {minted.key}"}, verify=TLS) as http:
+        zones = http.get("/v1/dns/zone").json()
+        assert len(zones) == 2
+        for shown in zones:
+            held = http.get(f"/v1/dns/zone/{shown['id']}/record").json()
+            assert len(held) == shown["record_count"] > 0
+            assert all(r["zone"]["id"] == shown["id"] and r["identity"].endswith(shown["domain"]) for r in held)
+            assert http.get(held[0]["zone"]["metadata"]["uri"]).json() == shown
