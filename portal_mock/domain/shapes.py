@@ -38,6 +38,8 @@ account (``None`` picks one, creating it when the kind has none yet), or
 
 
 @dataclass
+
+
 class Context:
     """What drawing one record can see."""
 
@@ -85,6 +87,8 @@ def _nullable(schema: dict[str, Any], nullable: bool) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+
+
 class Id(Leaf):
     """The record's own id."""
 
@@ -96,6 +100,8 @@ class Id(Leaf):
 
 
 @dataclass(frozen=True)
+
+
 class Fake(Leaf):
     """A Faker provider's value (``Fake("domain_name")``), as a string."""
 
@@ -111,6 +117,8 @@ class Fake(Leaf):
 
 
 @dataclass(frozen=True)
+
+
 class Pick(Leaf):
     """One of the documented values."""
 
@@ -125,6 +133,8 @@ class Pick(Leaf):
 
 
 @dataclass(frozen=True)
+
+
 class Series(Leaf):
     """The documented values in turn: the n-th record of a kind gets the
     n-th, so an account's few clouds or packages are all different."""
@@ -140,6 +150,8 @@ class Series(Leaf):
 
 
 @dataclass(frozen=True)
+
+
 class Number(Leaf):
     """An integer from ``low`` to ``high``; ``places`` > 0 makes it a decimal
     string with that many places, as the vendor writes money."""
@@ -159,6 +171,8 @@ class Number(Leaf):
 
 
 @dataclass(frozen=True)
+
+
 class Flag(Leaf):
     """A boolean, true with ``chance``."""
 
@@ -173,6 +187,8 @@ class Flag(Leaf):
 
 
 @dataclass(frozen=True)
+
+
 class Const(Leaf):
     """Always ``value`` unless the input gives one."""
 
@@ -188,6 +204,8 @@ class Const(Leaf):
 
 
 @dataclass(frozen=True)
+
+
 class When(Leaf):
     """A moment within ``days`` (from, to) of the clock's now: a Unix
     timestamp, or a string in ``format`` (``strftime``, UTC)."""
@@ -209,6 +227,8 @@ class When(Leaf):
 
 
 @dataclass(frozen=True)
+
+
 class Ref(Leaf):
     """A reference object (``{id, identity, metadata}``) to a resource of
     ``kind`` in the same account: the one the input's id names, or one drawn
@@ -234,6 +254,8 @@ class Ref(Leaf):
 
 
 @dataclass(frozen=True)
+
+
 class Refs(Leaf):
     """A list of references to resources of ``kind``: ``count`` (low, high)
     drawn, or those the input's list of ids names."""
@@ -255,6 +277,8 @@ class Refs(Leaf):
 
 
 @dataclass(frozen=True)
+
+
 class Many(Leaf):
     """A list of ``count`` (low, high) nested objects of ``shape``."""
 
@@ -270,6 +294,8 @@ class Many(Leaf):
 
 
 @dataclass(frozen=True)
+
+
 class Metadata(Leaf):
     """The record's own ``{"scope", "uri"}``, from its kind."""
 
@@ -281,6 +307,8 @@ class Metadata(Leaf):
 
 
 @dataclass(frozen=True)
+
+
 class Secret(Leaf):
     """A fresh token, shown where the vendor shows it (an API token's ``token``)."""
 
@@ -294,6 +322,8 @@ class Secret(Leaf):
 
 
 @dataclass(frozen=True)
+
+
 class Subject(Leaf):
     """The addressed record itself, inside an answer that wraps it
     (``user:self`` answers ``{"user": …, "password": …}``)."""
@@ -311,6 +341,8 @@ _PLACEHOLDER = re.compile(r"\{([a-z0-9_.]+)\}")
 
 
 @dataclass(frozen=True)
+
+
 class Format(Leaf):
     """A string built from other fields: ``Format("{hostname} - {cloud.identity}")``."""
 
@@ -328,6 +360,8 @@ class Format(Leaf):
 
 
 @dataclass(frozen=True)
+
+
 class Copy(Leaf):
     """Another field's value (dotted path), such as ``client_id`` beside
     ``client``."""
@@ -501,6 +535,8 @@ def sequence(value: Any) -> Sequence[Any]:
 
 
 @dataclass(frozen=True)
+
+
 class Listed(Copy):
     """Another field's value as the only item of a list: a service's
     ``ips`` beside its ``main_ip``."""
@@ -509,3 +545,58 @@ class Listed(Copy):
 
     def fill(self, record: Mapping[str, Any]) -> Any:
         return [lookup(record, self.path)]
+
+
+class Dotted(Format):
+    """A dotted name of the fields the template names (``"{host}.{zone.identity}"``),
+    blank ones left out: a DNS record's ``www.example.com``, or
+    ``example.com`` where its host is blank."""
+
+    def fill(self, record: Mapping[str, Any]) -> str:
+        parts = (lookup(record, name) for name in _PLACEHOLDER.findall(self.template))
+        return ".".join(str(part) for part in parts if part not in (None, ""))
+
+
+@dataclass(frozen=True)
+
+
+class Preset(Leaf):
+    """A field of a kind's preset records (a new DNS zone's default
+    records): the n-th record drawn takes the n-th of ``values``, as
+    ``Series`` does, so fields drawn together come from one preset; a
+    request that makes the record without ``input`` gets ``omitted``
+    instead; a request's own value is kept, as an integer where ``kind``
+    says so (the vendor's pages send a DNS ``ttl`` as digits)."""
+
+    values: tuple[Any, ...]
+    input: str | None = None
+    omitted: Any = None
+    kind: Mapping[str, Any] = field(default_factory=lambda: dict(STRING))
+
+    def draw(self, ctx: Context) -> Any:
+        if ctx.input and self.omitted is not None:
+            return _copy(self.omitted)
+        return _copy(self.values[ctx.index % len(self.values)])
+
+    def accept(self, value: Any, ctx: Context) -> Any:
+        return int(value) if self.kind.get("type") == "integer" else value
+
+    def schema(self) -> dict[str, Any]:
+        return dict(self.kind)
+
+
+@dataclass(frozen=True)
+
+
+class Of(Leaf):
+    """A field (dotted path) of the record an immediate action addresses,
+    inside an answer that quotes parts of it (an EADN account's usage)."""
+
+    path: str
+    kind: Mapping[str, Any] = field(default_factory=lambda: dict(STRING))
+
+    def draw(self, ctx: Context) -> Any:
+        return _copy(lookup(ctx.subject, self.path))
+
+    def schema(self) -> dict[str, Any]:
+        return dict(self.kind)
