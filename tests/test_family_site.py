@@ -176,3 +176,54 @@ def test_free_trials_answers_anyone(anonymous, sample):
         "customer_email",
         "package_id",
     }
+
+
+def test_a_stencil_is_made_listed_under_its_site_shown_and_deleted(sample):
+    site = first(sample, "/v1/site")
+    stencils = f"/v1/site/{site['id']}/stencil"
+    before = [stencil["id"] for stencil in sample.http.get(stencils).json()]
+    queued = sample.http.post(stencils, json={"name": "my example.com site template"})
+    assert queued.status_code == 202
+    assert queued.json()["action"] == "site:add-stencil"
+    task = sample.finish(queued)
+    assert task["status"] == "success"
+    made = task["resource"]
+    listed = sample.http.get(stencils).json()
+    assert [stencil["id"] for stencil in listed] == sorted([*before, made["id"]])
+    shown = sample.http.get(f"{stencils}/{made['id']}")
+    assert shown.status_code == 200
+    stencil = shown.json()
+    assert (stencil["name"], stencil["identity"]) == ("my example.com site template",) * 2
+    assert stencil["site"] == {"id": site["id"], "identity": site["identity"], "metadata": site["metadata"]}
+    assert stencil["metadata"] == {"scope": "virt-guest-cloudaccount-stencil", "uri": f"/v1/site/stencil/{made['id']}"}
+    assert sample.http.get(stencil["metadata"]["uri"]).json() == stencil
+    other = sample.http.get("/v1/site").json()[1]
+    assert made["id"] not in [s["id"] for s in sample.http.get(f"/v1/site/{other['id']}/stencil").json()]
+    deleting = sample.http.delete(f"{stencils}/{made['id']}")
+    again = sample.http.delete(f"{stencils}/{made['id']}")
+    assert (deleting.status_code, again.status_code) == (202, 202)
+    assert sample.finish(deleting)["status"] == "success"
+    assert sample.http.get(f"{stencils}/{made['id']}").status_code == 404
+    assert sample.http.get(stencils).headers["content-range"].endswith(f"/{len(before)}")
+    assert sample.http.get(again.headers["location"]).json()["status"] == "rejected", "already gone"
+
+
+def test_stencil_actions_refuse_an_unknown_site_or_stencil_a_bad_name_and_keys_without_the_permission(sample, anonymous):
+    site = first(sample, "/v1/site")
+    stencil = first(sample, f"/v1/site/{site['id']}/stencil")
+    assert sample.http.get("/v1/site/1/stencil").status_code == 404
+    assert sample.http.post("/v1/site/1/stencil", json={"name": "x"}).status_code == 404
+    assert sample.http.get(f"/v1/site/{site['id']}/stencil/1").status_code == 404
+    assert sample.http.delete(f"/v1/site/{site['id']}/stencil/1").status_code == 404
+    assert sample.http.get(f"/v1/site/{site['id']}/stencil/x").status_code == 422
+    assert set(sample.http.post(f"/v1/site/{site['id']}/stencil", json={"name": " "}).json()["errors"]) == {"name"}
+    assert sample.http.get(f"/v1/site/{site['id']}/stencil", params={"sortBy": "app_type"}).status_code == 422
+    assert sample.http.get(f"/v1/site/{site['id']}/stencil", params={"page": 2}).status_code == 416
+    assert anonymous.get(f"/v1/site/{site['id']}/stencil").status_code == 401
+    with as_key(sample, sample.another_key(["service view"])) as viewer:
+        assert viewer.get(f"/v1/site/{site['id']}/stencil/{stencil['id']}").status_code == 200
+        assert viewer.post(f"/v1/site/{site['id']}/stencil", json={"name": "x"}).status_code == 403
+        assert viewer.delete(f"/v1/site/{site['id']}/stencil/{stencil['id']}").status_code == 403
+    with as_key(sample, sample.another_key(["service edit"])) as editor:
+        assert editor.get(f"/v1/site/{site['id']}/stencil").status_code == 403
+        assert editor.get(stencil["metadata"]["uri"]).status_code == 403
