@@ -227,3 +227,34 @@ def test_stencil_actions_refuse_an_unknown_site_or_stencil_a_bad_name_and_keys_w
     with as_key(sample, sample.another_key(["service edit"])) as editor:
         assert editor.get(f"/v1/site/{site['id']}/stencil").status_code == 403
         assert editor.get(stencil["metadata"]["uri"]).status_code == 403
+
+
+def test_a_site_lists_its_own_log_files_and_a_new_site_starts_with_two(sample):
+    seen = 0
+    for site in sample.http.get("/v1/site").json():
+        logs = sample.http.get(f"/v1/site/{site['id']}/log")
+        assert logs.status_code == 200
+        assert all(log["site"]["id"] == site["id"] and site["domain"] in log["log_file"] for log in logs.json())
+        assert all({"log_file", "date", "download_url"} <= set(log) for log in logs.json())
+        seen += len(logs.json())
+    assert seen == 4, "the sample account's four log files, each under its own site"
+    service = first(sample, "/v1/service")
+    made = sample.finish(sample.http.post("/v1/site", json={"service_id": service["id"], "domain": "logged.example.com"}))["resource"]
+    logs = sample.http.get(f"/v1/site/{made['id']}/log", params={"sortBy": "date", "sortOrder": "DESC"})
+    assert logs.headers["content-range"] == "items 1-2/2"
+    assert logs.json()[0]["date"] >= logs.json()[1]["date"]
+    assert sample.http.get("/v1/site/1/log").status_code == 404
+    assert sample.http.get(f"/v1/site/{made['id']}/log", params={"page": 2}).status_code == 416
+
+
+def test_container_groups_are_listed_under_the_site_that_runs_them(sample, anonymous):
+    groups = [group for site in sample.http.get("/v1/site").json() for group in sample.http.get(f"/v1/site/{site['id']}/container").json()]
+    assert len(groups) == 1, "the sample account runs one container group"
+    group = groups[0]
+    assert group["metadata"] == {"scope": "virt-guest-containergroup", "uri": None}
+    assert group["identity"].startswith(f"cg-{group['id']}-{group['type']['identity']}")
+    assert group["host"]["type"]["type"] == "docker" and group["ports"][0]["protocol"] == "tcp"
+    assert sample.http.get("/v1/site/1/container").status_code == 404
+    assert anonymous.get(f"/v1/site/{group['site']['id']}/container").status_code == 401
+    with as_key(sample, sample.another_key(["service edit"])) as editor:
+        assert editor.get(f"/v1/site/{group['site']['id']}/container").status_code == 403

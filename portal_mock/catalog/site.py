@@ -195,7 +195,7 @@ FAMILY = Family(
     "site",
     kinds=(SITE,),
     actions=(
-        Action("site:add", "POST", "/v1/site", "Add a site to a service", "service edit", QUEUED, "site", ADD, Create()),
+        Action("site:add", "POST", "/v1/site", "Add a site to a service", "service edit", QUEUED, "site", ADD, Create(children=(("site-log", 2),))),
         Action("site:list", "GET", "/v1/site", "List sites", "service view", LIST, "site", fields=FIELDS, sorts=SORTS),
         Action("site:show", "GET", "/v1/site/{id}", "Show a site", "service view", SHOW, "site"),
         Action(
