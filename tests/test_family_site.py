@@ -258,3 +258,29 @@ def test_container_groups_are_listed_under_the_site_that_runs_them(sample, anony
     assert anonymous.get(f"/v1/site/{group['site']['id']}/container").status_code == 401
     with as_key(sample, sample.another_key(["service edit"])) as editor:
         assert editor.get(f"/v1/site/{group['site']['id']}/container").status_code == 403
+
+
+def test_ordering_a_site_plan_makes_a_service_of_the_package_and_its_first_site(client):
+    package = first(client, "/v1/package")
+    app, cloud = first(client, "/v1/app"), first(client, "/v1/cloud")
+    body = {"app_id": app["id"], "cloud_id": cloud["id"], "domain": "site.example.com", "install_app": True, "package_id": package["id"]}
+    queued = client.http.post("/v1/site/plan", json=body)
+    assert queued.status_code == 202
+    assert queued.json()["action"] == "service[site]:add"
+    assert client.http.get("/v1/site").json() == []
+    task = client.finish(queued)
+    assert task["status"] == "success"
+    service = client.http.get(task["resource"]["metadata"]["uri"]).json()
+    assert service["package"]["id"] == package["id"]
+    sites = client.http.get("/v1/site").json()
+    assert [site["service"]["id"] for site in sites] == [service["id"]]
+    assert client.http.get(sites[0]["metadata"]["uri"]).status_code == 200
+
+
+def test_ordering_a_site_plan_refuses_a_package_of_no_account_and_names_missing_fields(client):
+    assert set(client.http.post("/v1/site/plan", json={"install_app": "perhaps"}).json()["errors"]) == {"domain", "package_id", "install_app"}
+    unknown = client.http.post("/v1/site/plan", json={"domain": "site.example.com", "package_id": 1})
+    assert unknown.status_code == 422
+    assert set(unknown.json()["errors"]) == {"package_id"}
+    with as_key(client, client.another_key(["service view"])) as viewer:
+        assert viewer.post("/v1/site/plan", json={"domain": "site.example.com", "package_id": 1}).status_code == 403

@@ -50,6 +50,7 @@ SITE = Kind(
     "site",
     scope="virt-guest-cloudaccount",
     uri="/v1/site/{id}",
+    parent="service",
     shape={
         "id": Id(),
         "identity": Copy("domain", STRING),
@@ -132,6 +133,19 @@ ADD = {
         "php_version": nullable({"type": "string", "enum": list(PHP_VERSIONS)}),
     },
 }
+PLAN = {
+    "type": "object",
+    "required": ["domain", "package_id"],
+    "properties": {
+        "app_id": nullable(ID),
+        "cloud_id": nullable(ID),
+        "domain": DOMAIN,
+        "install_app": OPTIONAL_BOOLEAN_INPUT,
+        "package_id": ID,
+    },
+}
+"""The inputs of the page's example; only the package reaches the new
+service (its first site is drawn, as every child a create makes is)."""
 NICKNAME = {"type": "object", "required": ["nickname"], "properties": {"nickname": {"type": "string", "pattern": r"^[^\r\n]*$"}}}
 PHP_VERSION = {
     "type": "object",
@@ -196,6 +210,18 @@ FAMILY = Family(
     kinds=(SITE,),
     actions=(
         Action("site:add", "POST", "/v1/site", "Add a site to a service", "service edit", QUEUED, "site", ADD, Create(children=(("site-log", 2),))),
+        Action(
+            "service[site]:add",
+            "POST",
+            "/v1/site/plan",
+            "Order a site service and its first site",
+            "service edit",
+            QUEUED,
+            "service",
+            PLAN,
+            Create(children=(("site", 1),)),
+            example={"app_id": "<app>", "cloud_id": "<cloud>", "domain": "site.example.com", "install_app": True, "package_id": "<package>"},
+        ),
         Action("site:list", "GET", "/v1/site", "List sites", "service view", LIST, "site", fields=FIELDS, sorts=SORTS),
         Action("site:show", "GET", "/v1/site/{id}", "Show a site", "service view", SHOW, "site"),
         Action(
