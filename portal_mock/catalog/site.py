@@ -1,7 +1,10 @@
 """Sites (``site/*.md``): a hosted app on a domain, belonging to a
-service; its PHP version, nickname and app update settings change through
-queued actions, and its reports (SSO links, autoscale usage, update
-settings) are read from it at once."""
+service.  A site is added to a service the account has, or ordered with a
+new service (``service[site]:add``); its PHP version, nickname and app
+update settings change through queued actions, and its reports (SSO
+links, autoscale usage, update settings) are read from it at once.  Its
+stencils, log files and container groups are kinds of their own
+(``site_stencil``, ``site_log``, ``site_container``)."""
 
 from __future__ import annotations
 
@@ -34,6 +37,7 @@ OPTIONAL_BOOLEAN_INPUT = {"type": ["string", "boolean", "null"], "enum": [True, 
 
 DOMAIN = {"type": "string", "pattern": r"^[^\s/]+$"}
 """A host name: one word, no spaces or slashes (the pages give no rule)."""
+INTEGER = {"type": "integer"}
 INTEGER_OR_NULL = {"type": ["integer", "null"]}
 _PHP = "environment.software.php.version"
 _CORE = "environment.software.app.updates.core"
@@ -154,10 +158,10 @@ PHP_VERSION = {
 }
 TOGGLE = {"type": "object", "required": ["enable"], "properties": {"enable": BOOLEAN_INPUT, "minor_updates_only": OPTIONAL_BOOLEAN_INPUT}}
 
-SITE_REFERENCE = {"id": Of("id", ID), "identity": Of("identity"), "metadata": Of("metadata", {"type": "object"})}
+SITE_REFERENCE = {"id": Of("id", INTEGER), "identity": Of("identity"), "metadata": Of("metadata", {"type": "object"})}
 """The addressed site, by reference, inside a report about it."""
 UPDATE_SETTINGS = {
-    "site": {"id": Of("id", ID), "identity": Of("identity")},
+    "site": {"id": Of("id", INTEGER), "identity": Of("identity")},
     "disabled_date": Of(f"{_CORE}.disabled_date", INTEGER_OR_NULL),
     "enabled": Of(f"{_CORE}.enabled", {"type": "boolean"}),
     "last_updated_date": Of(f"{_CORE}.updated_date", INTEGER_OR_NULL),
