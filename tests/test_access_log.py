@@ -12,7 +12,9 @@ from helpers import TICKET, TLS, start, wait_until_serving
 from portal_mock import Settings, create_app
 from portal_mock.http.server import LiveServer
 
-PORTAL_LINE = re.compile(r"^(?P<method>\S+) (?P<path>\S+) -> (?P<status>\d{3}) in (?P<ms>\d+\.\d) ms (?P<action>\S+) \[(?P<rule>[^\]]+)\] key (?P<key>\S+)$")
+PORTAL_LINE = re.compile(
+    r"^(?P<method>\S+) (?P<path>\S+) -> (?P<status>\d{3}) in (?P<ms>\d+\.\d) ms (?P<action>\S+) \[(?P<rule>[^\]]+)\] key (?P<key>\S+)$"
+)
 CONTROL_LINE = re.compile(r"^(?P<method>\S+) (?P<path>/__mock\S*) -> (?P<status>\d{3}) in (?P<ms>\d+\.\d) ms control$")
 
 

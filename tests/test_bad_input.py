@@ -12,9 +12,9 @@ from helpers import TICKET
 @pytest.mark.parametrize(
     "content, content_type, status, phrase",
     [
-        (b'{"department": ', "application/json", 422, "not valid JSON"),
+        (b"{\"department\": ", "application/json", 422, "not valid JSON"),
         (b"[1, 2]", "application/json", 422, "JSON object"),
-        (b'"text"', "application/json", 422, "JSON object"),
+        (b"\"text\"", "application/json", 422, "JSON object"),
         (b"null", "application/json", 422, "JSON object"),
         (b"\xff\xfe\x00", "application/json", 422, "UTF-8"),
         (b"<ticket/>", "application/xml", 415, "Unsupported media type"),

@@ -15,17 +15,7 @@ from portal_mock.scenarios.library import bundled_dir, load_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = [
-    "default",
-    "slow",
-    "task-failure",
-    "task-rejected",
-    "unauthorized",
-    "forbidden",
-    "invalid-input",
-    "flaky",
-    "rate-limited",
-    "never-resolves",
-    "latency",
+    "default", "slow", "task-failure", "task-rejected", "unauthorized", "forbidden", "invalid-input", "flaky", "rate-limited", "never-resolves", "latency",
 ]
 
 

@@ -53,6 +53,7 @@ def test_another_seed_other_ids():
     assert first[0]["id"] != second[0]["id"]
 
 
+
 def test_task_uuids_are_the_version_4_uuids_of_the_seeded_bits():
     """uuid4() formats the bits itself; it must give what uuid.UUID gives."""
     fake, bits = FakeData(7, "label"), FakeData(7, "label").rng

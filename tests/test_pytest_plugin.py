@@ -303,7 +303,7 @@ def test_an_error_inside_the_server_fails_the_test_that_caused_it(pytester):
             "portal-mock: the server failed while serving this test's requests:",
             "Traceback (most recent call last):",
             "*in broken*",
-            "RuntimeError: boom inside the server",
+            'RuntimeError: boom inside the server',
             "*- Captured portal requests call -*",
             "GET /v1/ticket -> 500 ticket:list [[]no rule[]]",
         ]

@@ -48,7 +48,9 @@ def test_the_readme_ci_recipe_runs_and_prints_what_the_readme_says(tmp_path):
     (tmp_path / ".venv" / "bin").symlink_to(Path(sys.executable).parent)
     (tmp_path / "ci.sh").write_text(recipe, encoding="utf-8")
     env = {**os.environ, "PORT": str(free_port())}
-    process = subprocess.Popen(["bash", "ci.sh"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    process = subprocess.Popen(
+        ["bash", "ci.sh"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
     try:
         stdout, stderr = process.communicate(timeout=60)
     except subprocess.TimeoutExpired:

@@ -75,3 +75,4 @@ def test_scaled_clock_resolves_in_a_fraction_of_the_delay():
             while http.get(location).json()["status"] == "pending":
                 assert time.monotonic() < deadline, "a 2 s task at 100x should resolve in about 20 ms"
                 time.sleep(0.01)
+

@@ -14,28 +14,9 @@ from portal_mock.domain.tickets import DEPARTMENTS, PRIORITIES, STATUSES
 
 NOW = 1_800_000_000.0
 DOCUMENTED = {
-    "id",
-    "identity",
-    "mask",
-    "company_id",
-    "client_id",
-    "subject",
-    "recent_post",
-    "last_reply_by",
-    "last_replier_name",
-    "num_posts",
-    "num_posts_staff",
-    "update_date",
-    "staff_update_date",
-    "client_update_date",
-    "resolved_date",
-    "rating",
-    "category",
-    "department",
-    "priority",
-    "status",
-    "is_closed",
-    "is_closeable",
+    "id", "identity", "mask", "company_id", "client_id", "subject", "recent_post", "last_reply_by", "last_replier_name",
+    "num_posts", "num_posts_staff", "update_date", "staff_update_date", "client_update_date", "resolved_date", "rating",
+    "category", "department", "priority", "status", "is_closed", "is_closeable",
 }
 
 

@@ -19,28 +19,9 @@ def test_a_bad_id_is_422_on_queued_actions_too(client, verb):
 
 
 DOCUMENTED = {
-    "id",
-    "identity",
-    "mask",
-    "company_id",
-    "client_id",
-    "subject",
-    "recent_post",
-    "last_reply_by",
-    "last_replier_name",
-    "num_posts",
-    "num_posts_staff",
-    "update_date",
-    "staff_update_date",
-    "client_update_date",
-    "resolved_date",
-    "rating",
-    "category",
-    "department",
-    "priority",
-    "status",
-    "is_closed",
-    "is_closeable",
+    "id", "identity", "mask", "company_id", "client_id", "subject", "recent_post", "last_reply_by", "last_replier_name",
+    "num_posts", "num_posts_staff", "update_date", "staff_update_date", "client_update_date", "resolved_date", "rating",
+    "category", "department", "priority", "status", "is_closed", "is_closeable",
 }
 
 

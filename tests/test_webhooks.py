@@ -129,17 +129,7 @@ def test_https_anywhere_and_http_on_loopback_are_accepted(hooks, url):
 
 
 @pytest.mark.parametrize(
-    "url",
-    [
-        "http://hooks.example.com/",
-        "http://10.0.0.1/",
-        "http://0.0.0.0/",
-        "ftp://127.0.0.1/",
-        "https://",
-        "/relative",
-        "https://a b/",
-        "http://127.0.0.1:99999/",
-    ],
+    "url", ["http://hooks.example.com/", "http://10.0.0.1/", "http://0.0.0.0/", "ftp://127.0.0.1/", "https://", "/relative", "https://a b/", "http://127.0.0.1:99999/"]
 )
 def test_other_urls_are_422(hooks, url):
     response = hooks.add(url=url)

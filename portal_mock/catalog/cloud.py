@@ -37,13 +37,7 @@ FAMILY = Family(
     kinds=(CLOUD,),
     actions=(
         Action(
-            "cloud:list",
-            "GET",
-            "/v1/cloud",
-            "List clouds",
-            "cloud view",
-            LIST,
-            "cloud",
+            "cloud:list", "GET", "/v1/cloud", "List clouds", "cloud view", LIST, "cloud",
             fields={"id": "id", "location": "location", "location_code": "location_code", "country": "country"},
         ),
     ),

@@ -34,15 +34,7 @@ FAMILY = Family(
     kinds=(SSH_KEY,),
     actions=(
         Action(
-            "ssh-key:add",
-            "POST",
-            "/v1/ssh-key",
-            "Add an SSH key",
-            ANY_KEY,
-            CREATED,
-            "ssh-key",
-            ADD,
-            Create(),
+            "ssh-key:add", "POST", "/v1/ssh-key", "Add an SSH key", ANY_KEY, CREATED, "ssh-key", ADD, Create(),
             example={"name": "example-key", "key": "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 user@example.com"},
         ),
         Action("ssh-key:list", "GET", "/v1/ssh-key", "List SSH keys", ANY_KEY, LIST, "ssh-key", fields={"id": "id", "name": "name"}),

@@ -72,14 +72,7 @@ def family(actions: Iterable[Action]) -> Family:
         kinds=(WEBHOOK,),
         actions=(
             Action(
-                "webhook:add",
-                "POST",
-                "/v1/task/webhook",
-                "Add a task webhook",
-                "account edit",
-                QUEUED,
-                "webhook",
-                _add(resources, verbs),
+                "webhook:add", "POST", "/v1/task/webhook", "Add a task webhook", "account edit", QUEUED, "webhook", _add(resources, verbs),
                 example={
                     "name": "example-webhook",
                     "url": "https://example.com/webhook",
@@ -91,15 +84,8 @@ def family(actions: Iterable[Action]) -> Family:
                 behaviour="stores the webhook; it hears every task that resolves after",
             ),
             Action(
-                "webhook:list",
-                "GET",
-                "/v1/task/webhook",
-                "List task webhooks",
-                "account view",
-                LIST,
-                "webhook",
-                fields={"id": "id", "name": "name", "resource": "resource", "action": "action", "url": "url"},
-                sorts=("id", "name", "listen_to", "url"),
+                "webhook:list", "GET", "/v1/task/webhook", "List task webhooks", "account view", LIST, "webhook",
+                fields={"id": "id", "name": "name", "resource": "resource", "action": "action", "url": "url"}, sorts=("id", "name", "listen_to", "url"),
             ),
             Action("webhook:show", "GET", "/v1/task/webhook/{id}", "Show a task webhook", "account view", SHOW, "webhook"),
         ),
