@@ -586,17 +586,46 @@ class Preset(Leaf):
 
 
 @dataclass(frozen=True)
+class Switch(Flag):
+    """A boolean an input sets as PHP clients write one: ``true``/``false``,
+    or the strings ``"true"``/``"false"`` (a form's value, the vendor's own
+    examples); stored as a boolean."""
+
+    def accept(self, value: Any, ctx: Context) -> Any:
+        return value is True or (isinstance(value, str) and value.lower() == "true")
 
 
-class Of(Leaf):
-    """A field (dotted path) of the record an immediate action addresses,
-    inside an answer that quotes parts of it (an EADN account's usage)."""
-
-    path: str
-    kind: Mapping[str, Any] = field(default_factory=lambda: dict(STRING))
+@dataclass(frozen=True)
+class Unlinked(Leaf):
+    """``null`` where the vendor's record references a resource the mock
+    does not keep (a site's SSL certificate, its parent site): the schema
+    still says what a reference there would be."""
 
     def draw(self, ctx: Context) -> Any:
-        return _copy(lookup(ctx.subject, self.path))
+        return None
+
+    def schema(self) -> dict[str, Any]:
+        return _nullable(REFERENCE_SCHEMA, True)
+
+
+@dataclass(frozen=True)
+class Of(Leaf):
+    """A value read from the record an immediate action addresses: the field
+    at ``path`` (a site's update settings, its reference, the EADN account
+    its usage quotes), or, with
+    ``template``, a string built from its fields as ``Format`` builds one,
+    where ``{secret}`` is a fresh token (an SSO link's session)."""
+
+    path: str = ""
+    kind: Mapping[str, Any] = field(default_factory=lambda: dict(STRING))
+    template: str | None = None
+
+    def draw(self, ctx: Context) -> Any:
+        subject = ctx.subject or {}
+        if self.template is None:
+            return _copy(lookup(subject, self.path))
+        secret = ctx.fake.token()
+        return _PLACEHOLDER.sub(lambda found: secret if found.group(1) == "secret" else str(lookup(subject, found.group(1))), self.template)
 
     def schema(self) -> dict[str, Any]:
         return dict(self.kind)
