@@ -498,3 +498,88 @@ def references(shape: Shape) -> dict[str, str]:
 
 def sequence(value: Any) -> Sequence[Any]:
     return value if isinstance(value, list) else [value]
+
+
+CARD_MASK = "*" * 12
+
+
+@dataclass(frozen=True)
+class LastFour(Leaf):
+    """A payment card's number as the vendor shows it: twelve stars and its
+    last four digits.  The full number is never stored: ``accept`` keeps
+    only the digits ``hide`` keeps, and task input is shown through ``hide`` too."""
+
+    input: str | None = None
+
+    @staticmethod
+    def hide(number: Any) -> str:
+        return CARD_MASK + str(number)[-4:]
+
+    def draw(self, ctx: Context) -> Any:
+        return CARD_MASK + f"{ctx.fake.rng.randrange(10_000):04d}"
+
+    def accept(self, value: Any, ctx: Context) -> Any:
+        return self.hide(value)
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": r"^\*{12}[0-9]{4}$"}
+
+
+CARD_BRANDS = (("4", "Visa"), ("34", "American Express"), ("37", "American Express"), ("5", "MasterCard"), ("2", "MasterCard"), ("6", "Discover"))
+"""A card number's leading digits → its brand, as card networks assign them."""
+
+
+@dataclass(frozen=True)
+class CardBrand(Leaf):
+    """The brand of the card whose number ``input`` names (``Visa`` for a
+    number starting with 4), read before the number is reduced to its last four."""
+
+    input: str | None = None
+
+    def draw(self, ctx: Context) -> Any:
+        return ctx.fake.rng.choice(sorted({brand for _, brand in CARD_BRANDS}))
+
+    def accept(self, value: Any, ctx: Context) -> Any:
+        return next((brand for prefix, brand in CARD_BRANDS if str(value).startswith(prefix)), "Other")
+
+    def schema(self) -> dict[str, Any]:
+        return {"enum": [*sorted({brand for _, brand in CARD_BRANDS}), "Other"]}
+
+
+@dataclass(frozen=True)
+class Each(Leaf):
+    """One object of ``shape`` per element of the input list ``input``,
+    each drawn with that element as its input: an estimate's line for each
+    item ordered.  Without the input, ``count`` (low, high) drawn.  Unlike
+    ``Many``'s, each object's derived fields are filled (a line's total)."""
+
+    shape: Shape
+    input: str | None = None
+    count: tuple[int, int] = (0, 0)
+
+    def draw(self, ctx: Context) -> Any:
+        return [draw(self.shape, ctx) for _ in range(ctx.fake.rng.randint(*self.count))]
+
+    def accept(self, value: Any, ctx: Context) -> Any:
+        return [draw(self.shape, Context(ctx.fake, ctx.now, ctx.id, item if isinstance(item, Mapping) else {}, ctx.resolve)) for item in sequence(value)]
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "array", "items": schema_of(self.shape)}
+
+
+@dataclass(frozen=True)
+class Total(Copy):
+    """Money (a decimal string, two places) summed from other fields: the
+    ``+``-separated paths of ``path`` in the record, or, with ``over``, the
+    field ``path`` of every object in the list ``over`` names."""
+
+    over: str | None = None
+    kind: dict[str, Any] = field(default_factory=lambda: dict(STRING))
+
+    def fill(self, record: Mapping[str, Any]) -> Any:
+        if self.over is not None:
+            values = [lookup(item, self.path) for item in lookup(record, self.over) or []]
+        else:
+            values = [lookup(record, part) for part in self.path.split("+")]
+        cents = sum(round(float(value) * 100) for value in values if value is not None)
+        return f"{cents / 100:.2f}"
