@@ -583,3 +583,18 @@ class Total(Copy):
             values = [lookup(record, part) for part in self.path.split("+")]
         cents = sum(round(float(value) * 100) for value in values if value is not None)
         return f"{cents / 100:.2f}"
+
+
+@dataclass(frozen=True)
+class Stamped(Format):
+    """``Format``'s string followed by `` - `` and the moment at the field
+    ``at`` written in ``stamp`` (``strftime``, UTC), as an event's identity
+    ends with its date."""
+
+    at: str = ""
+    stamp: str = "%m/%d/%Y %H:%M:%S"
+
+    def fill(self, record: Mapping[str, Any]) -> str:
+        moment = lookup(record, self.at)
+        written = time.strftime(self.stamp, time.gmtime(moment)) if isinstance(moment, (int, float)) else ""
+        return f"{super().fill(record)} - {written}"
