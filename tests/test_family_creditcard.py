@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from helpers import TLS
+from receiver import Receiver
 
 EXAMPLE = {"cvv": "504", "expiration": 1672230798, "number": "4242424242424242"}
 """The vendor's example request."""
@@ -58,6 +59,16 @@ def test_no_answer_or_task_ever_shows_the_full_number_or_the_cvv(client):
     assert task["input"] == {"expiration": 2219461199, "number": "************4444"}
     assert queued.json()["input"] == task["input"]
     assert client.http.get("/v1/creditcard").json()[0]["type"] == "MasterCard"
+
+
+def test_a_webhook_hears_of_a_card_by_its_last_four_digits_only(client):
+    with Receiver() as receiver:
+        client.finish(client.http.post("/v1/task/webhook", json={"name": "billing", "url": receiver.url, "resource": "creditcard", "action": "add"}))
+        task = client.finish(client.http.post("/v1/creditcard", json=EXAMPLE))
+        delivered = json.loads(receiver.wait_for(1)[0].body)
+    assert (delivered["uuid"], delivered["action"], delivered["status"]) == (task["uuid"], "creditcard:add", "success")
+    assert delivered["input"] == {"expiration": 1672230798, "number": "************4242"}
+    assert delivered["resource"]["identity"] == "Visa ************4242"
 
 
 def test_the_vendors_example_is_accepted_and_a_bad_card_is_refused_naming_every_field(client):

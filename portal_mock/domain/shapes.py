@@ -598,3 +598,15 @@ class Stamped(Format):
         moment = lookup(record, self.at)
         written = time.strftime(self.stamp, time.gmtime(moment)) if isinstance(moment, (int, float)) else ""
         return f"{super().fill(record)} - {written}"
+
+
+@dataclass(frozen=True)
+class NullRef(Leaf):
+    """A reference the mock leaves ``null``, as the vendor's example shows
+    it (a credit's invoice), described as the nullable reference it is."""
+
+    def draw(self, ctx: Context) -> Any:
+        return None
+
+    def schema(self) -> dict[str, Any]:
+        return _nullable(REFERENCE_SCHEMA, True)
