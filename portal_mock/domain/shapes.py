@@ -38,8 +38,6 @@ account (``None`` picks one, creating it when the kind has none yet), or
 
 
 @dataclass
-
-
 class Context:
     """What drawing one record can see."""
 
@@ -87,8 +85,6 @@ def _nullable(schema: dict[str, Any], nullable: bool) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-
-
 class Id(Leaf):
     """The record's own id."""
 
@@ -100,8 +96,6 @@ class Id(Leaf):
 
 
 @dataclass(frozen=True)
-
-
 class Fake(Leaf):
     """A Faker provider's value (``Fake("domain_name")``), as a string."""
 
@@ -117,8 +111,6 @@ class Fake(Leaf):
 
 
 @dataclass(frozen=True)
-
-
 class Pick(Leaf):
     """One of the documented values."""
 
@@ -133,8 +125,6 @@ class Pick(Leaf):
 
 
 @dataclass(frozen=True)
-
-
 class Series(Leaf):
     """The documented values in turn: the n-th record of a kind gets the
     n-th, so an account's few clouds or packages are all different."""
@@ -150,8 +140,6 @@ class Series(Leaf):
 
 
 @dataclass(frozen=True)
-
-
 class Number(Leaf):
     """An integer from ``low`` to ``high``; ``places`` > 0 makes it a decimal
     string with that many places, as the vendor writes money."""
@@ -171,8 +159,6 @@ class Number(Leaf):
 
 
 @dataclass(frozen=True)
-
-
 class Flag(Leaf):
     """A boolean, true with ``chance``."""
 
@@ -187,8 +173,6 @@ class Flag(Leaf):
 
 
 @dataclass(frozen=True)
-
-
 class Const(Leaf):
     """Always ``value`` unless the input gives one."""
 
@@ -204,8 +188,6 @@ class Const(Leaf):
 
 
 @dataclass(frozen=True)
-
-
 class When(Leaf):
     """A moment within ``days`` (from, to) of the clock's now: a Unix
     timestamp, or a string in ``format`` (``strftime``, UTC)."""
@@ -227,8 +209,6 @@ class When(Leaf):
 
 
 @dataclass(frozen=True)
-
-
 class Ref(Leaf):
     """A reference object (``{id, identity, metadata}``) to a resource of
     ``kind`` in the same account: the one the input's id names, or one drawn
@@ -254,8 +234,6 @@ class Ref(Leaf):
 
 
 @dataclass(frozen=True)
-
-
 class Refs(Leaf):
     """A list of references to resources of ``kind``: ``count`` (low, high)
     drawn, or those the input's list of ids names."""
@@ -277,8 +255,6 @@ class Refs(Leaf):
 
 
 @dataclass(frozen=True)
-
-
 class Many(Leaf):
     """A list of ``count`` (low, high) nested objects of ``shape``."""
 
@@ -294,8 +270,6 @@ class Many(Leaf):
 
 
 @dataclass(frozen=True)
-
-
 class Metadata(Leaf):
     """The record's own ``{"scope", "uri"}``, from its kind."""
 
@@ -307,8 +281,6 @@ class Metadata(Leaf):
 
 
 @dataclass(frozen=True)
-
-
 class Secret(Leaf):
     """A fresh token, shown where the vendor shows it (an API token's ``token``)."""
 
@@ -322,8 +294,6 @@ class Secret(Leaf):
 
 
 @dataclass(frozen=True)
-
-
 class Subject(Leaf):
     """The addressed record itself, inside an answer that wraps it
     (``user:self`` answers ``{"user": …, "password": …}``)."""
@@ -341,8 +311,6 @@ _PLACEHOLDER = re.compile(r"\{([a-z0-9_.]+)\}")
 
 
 @dataclass(frozen=True)
-
-
 class Format(Leaf):
     """A string built from other fields: ``Format("{hostname} - {cloud.identity}")``."""
 
@@ -360,8 +328,6 @@ class Format(Leaf):
 
 
 @dataclass(frozen=True)
-
-
 class Copy(Leaf):
     """Another field's value (dotted path), such as ``client_id`` beside
     ``client``."""
@@ -535,8 +501,6 @@ def sequence(value: Any) -> Sequence[Any]:
 
 
 @dataclass(frozen=True)
-
-
 class Listed(Copy):
     """Another field's value as the only item of a list: a service's
     ``ips`` beside its ``main_ip``."""
@@ -558,8 +522,6 @@ class Dotted(Format):
 
 
 @dataclass(frozen=True)
-
-
 class Preset(Leaf):
     """A field of a kind's preset records (a new DNS zone's default
     records): the n-th record drawn takes the n-th of ``values``, as
@@ -600,6 +562,112 @@ class Unlinked(Leaf):
     """``null`` where the vendor's record references a resource the mock
     does not keep (a site's SSL certificate, its parent site): the schema
     still says what a reference there would be."""
+
+
+CARD_MASK = "*" * 12
+
+
+@dataclass(frozen=True)
+class LastFour(Leaf):
+    """A payment card's number as the vendor shows it: twelve stars and its
+    last four digits.  The full number is never stored: ``accept`` keeps
+    only the digits ``hide`` keeps, and task input is shown through ``hide`` too."""
+
+    input: str | None = None
+
+    @staticmethod
+    def hide(number: Any) -> str:
+        return CARD_MASK + str(number)[-4:]
+
+    def draw(self, ctx: Context) -> Any:
+        return CARD_MASK + f"{ctx.fake.rng.randrange(10_000):04d}"
+
+    def accept(self, value: Any, ctx: Context) -> Any:
+        return self.hide(value)
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": r"^\*{12}[0-9]{4}$"}
+
+
+CARD_BRANDS = (("4", "Visa"), ("34", "American Express"), ("37", "American Express"), ("5", "MasterCard"), ("2", "MasterCard"), ("6", "Discover"))
+"""A card number's leading digits → its brand, as card networks assign them."""
+
+
+@dataclass(frozen=True)
+class CardBrand(Leaf):
+    """The brand of the card whose number ``input`` names (``Visa`` for a
+    number starting with 4), read before the number is reduced to its last four."""
+
+    input: str | None = None
+
+    def draw(self, ctx: Context) -> Any:
+        return ctx.fake.rng.choice(sorted({brand for _, brand in CARD_BRANDS}))
+
+    def accept(self, value: Any, ctx: Context) -> Any:
+        return next((brand for prefix, brand in CARD_BRANDS if str(value).startswith(prefix)), "Other")
+
+    def schema(self) -> dict[str, Any]:
+        return {"enum": [*sorted({brand for _, brand in CARD_BRANDS}), "Other"]}
+
+
+@dataclass(frozen=True)
+class Each(Leaf):
+    """One object of ``shape`` per element of the input list ``input``,
+    each drawn with that element as its input: an estimate's line for each
+    item ordered.  Without the input, ``count`` (low, high) drawn.  Unlike
+    ``Many``'s, each object's derived fields are filled (a line's total)."""
+
+    shape: Shape
+    input: str | None = None
+    count: tuple[int, int] = (0, 0)
+
+    def draw(self, ctx: Context) -> Any:
+        return [draw(self.shape, ctx) for _ in range(ctx.fake.rng.randint(*self.count))]
+
+    def accept(self, value: Any, ctx: Context) -> Any:
+        return [draw(self.shape, Context(ctx.fake, ctx.now, ctx.id, item if isinstance(item, Mapping) else {}, ctx.resolve)) for item in sequence(value)]
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "array", "items": schema_of(self.shape)}
+
+
+@dataclass(frozen=True)
+class Total(Copy):
+    """Money (a decimal string, two places) summed from other fields: the
+    ``+``-separated paths of ``path`` in the record, or, with ``over``, the
+    field ``path`` of every object in the list ``over`` names."""
+
+    over: str | None = None
+    kind: dict[str, Any] = field(default_factory=lambda: dict(STRING))
+
+    def fill(self, record: Mapping[str, Any]) -> Any:
+        if self.over is not None:
+            values = [lookup(item, self.path) for item in lookup(record, self.over) or []]
+        else:
+            values = [lookup(record, part) for part in self.path.split("+")]
+        cents = sum(round(float(value) * 100) for value in values if value is not None)
+        return f"{cents / 100:.2f}"
+
+
+@dataclass(frozen=True)
+class Stamped(Format):
+    """``Format``'s string followed by `` - `` and the moment at the field
+    ``at`` written in ``stamp`` (``strftime``, UTC), as an event's identity
+    ends with its date."""
+
+    at: str = ""
+    stamp: str = "%m/%d/%Y %H:%M:%S"
+
+    def fill(self, record: Mapping[str, Any]) -> str:
+        moment = lookup(record, self.at)
+        written = time.strftime(self.stamp, time.gmtime(moment)) if isinstance(moment, (int, float)) else ""
+        return f"{super().fill(record)} - {written}"
+
+
+@dataclass(frozen=True)
+class NullRef(Leaf):
+    """A reference the mock leaves ``null``, as the vendor's example shows
+    it (a credit's invoice), described as the nullable reference it is."""
 
     def draw(self, ctx: Context) -> Any:
         return None

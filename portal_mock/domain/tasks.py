@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from portal_mock.domain.people import Person
+from portal_mock.domain.shapes import LastFour
 from portal_mock.domain.webhooks import masked_input
 
 OUTCOMES = ("success", "failure", "rejected")
@@ -95,7 +96,7 @@ class Task:
             "status": status,
             "api_version": API_VERSION,
             "errors": self.errors if done else {},
-            "input": masked_input(self.input),
+            "input": shown_input(self.input),
             "metadata": {"scope": "api-task", "uri": self.path},
             "request_date": int(self.created_at),
             "resolved_date": int(self.resolved_at) if done and self.resolved_at is not None else None,
@@ -103,3 +104,13 @@ class Task:
             "staff_user": None,
             "user": self.author.to_reference(),
         }
+
+
+def shown_input(input: dict[str, Any]) -> dict[str, Any]:
+    """Task input as it may be shown (echoed to clients, delivered to
+    webhooks): a webhook's credentials masked, and a payment card's number
+    by its last four digits only, its cvv not at all."""
+    shown = masked_input(input)
+    if "cvv" in shown:
+        shown = {name: LastFour.hide(value) if name == "number" else value for name, value in shown.items() if name != "cvv"}
+    return shown
