@@ -498,3 +498,35 @@ def references(shape: Shape) -> dict[str, str]:
 
 def sequence(value: Any) -> Sequence[Any]:
     return value if isinstance(value, list) else [value]
+
+
+_CALLING_CODES = {"1": "US", "7": "RU", "20": "EG", "27": "ZA", "30": "GR", "31": "NL", "32": "BE", "33": "FR", "34": "ES", "36": "HU",
+                  "39": "IT", "40": "RO", "41": "CH", "43": "AT", "44": "GB", "45": "DK", "46": "SE", "47": "NO", "48": "PL", "49": "DE",
+                  "52": "MX", "55": "BR", "61": "AU", "64": "NZ", "81": "JP", "82": "KR", "86": "CN", "91": "IN", "353": "IE", "358": "FI"}
+"""E.164 calling codes → the country a number is attributed to; a code not
+here is the vendor's unknown country, ``XX``."""
+
+
+@dataclass(frozen=True)
+class Phone(Leaf):
+    """What the E.164 number in the input's ``source`` field
+    (``+18666392377``) says of itself: ``part`` is ``country`` (its calling
+    code's country) or ``national`` (the number as dialled at home,
+    ``(866) 639-2377`` in North America).  It reads the input without
+    being set by it, so it names no ``input``."""
+
+    part: str
+    source: str = "number"
+
+    def draw(self, ctx: Context) -> Any:
+        digits = str(ctx.input.get(self.source, "")).lstrip("+")
+        code = next((digits[:size] for size in (1, 2, 3) if digits[:size] in _CALLING_CODES), "")
+        if self.part == "country":
+            return _CALLING_CODES.get(code, "XX")
+        national = digits[len(code) :]
+        if code == "1" and len(national) == 10:
+            return f"({national[:3]}) {national[3:6]}-{national[6:]}"
+        return national
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string"}
