@@ -530,3 +530,21 @@ class Phone(Leaf):
 
     def schema(self) -> dict[str, Any]:
         return {"type": "string"}
+
+
+@dataclass(frozen=True)
+class Part(Leaf):
+    """One field (``id`` or ``identity``) of the reference to the account's
+    resource of ``kind``: a record that describes the account's own client
+    under another kind (its affiliate standing) carries the client's id
+    and name, not drawn ones."""
+
+    kind: str
+    part: str
+
+    def draw(self, ctx: Context) -> Any:
+        found = ctx.resolve(self.kind, None)
+        return found[self.part] if found is not None else None
+
+    def schema(self) -> dict[str, Any]:
+        return dict(REFERENCE_SCHEMA["properties"][self.part])
