@@ -548,3 +548,18 @@ class Part(Leaf):
 
     def schema(self) -> dict[str, Any]:
         return dict(REFERENCE_SCHEMA["properties"][self.part])
+
+
+@dataclass(frozen=True)
+class Signed(Leaf):
+    """A link to the addressed record carrying a fresh token, made anew on
+    every answer: ``template`` names ``{id}`` (the subject's) and ``{token}``."""
+
+    template: str
+
+    def draw(self, ctx: Context) -> Any:
+        id = ctx.subject["id"] if ctx.subject is not None else ctx.id
+        return self.template.format(id=id, token=ctx.fake.token())
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "format": "uri"}
