@@ -119,7 +119,10 @@ FAMILY = Family(
     "affiliate",
     kinds=(AFFILIATE, AFFILIATE_CREDIT, AFFILIATE_LINK, AFFILIATE_LINK_STAT, AFFILIATE_REFERRAL),
     actions=(
-        Action("affiliate:show", "GET", "/v1/affiliate", "Show the client's affiliate standing", "affiliate view", SHOW, "affiliate"),
+        Action(
+            "affiliate:show", "GET", "/v1/affiliate", "Show the client's affiliate standing", "affiliate view", SHOW, "affiliate",
+            behaviour="the key's own client, with its payout type",
+        ),
         Action(
             "affiliate:payout-type-edit", "POST", "/v1/affiliate/payout-type", "Set the affiliate payout type", "affiliate payout type edit", QUEUED,
             "affiliate", PAYOUT_TYPE, Edit(), example={"payout_type": "credit"},
@@ -134,7 +137,7 @@ FAMILY = Family(
         ),
         Action(
             "affiliate:show-link", "GET", "/v1/affiliate-link/{link_id}/stats", "Show an affiliate link's statistics", "affiliate referral link view",
-            LIST, "affiliate-link-stat", sorts=("id",), params={"link_id": "affiliate-link"},
+            LIST, "affiliate-link-stat", sorts=("id",), params={"link_id": "affiliate-link"}, behaviour="pages the link's visits",
         ),
         Action(
             "affiliate:list-referrals", "GET", "/v1/affiliate/referral", "List affiliate referrals", "affiliate referral view", LIST,

@@ -34,7 +34,7 @@ FAMILY = Family(
     actions=(
         Action(
             "attachment:link", "GET", "/v1/attachment/{id}/download-link", "Show an attachment's download link", "attachment link view", IMMEDIATE,
-            "attachment", returns=LINK,
+            "attachment", returns=LINK, behaviour="the attachment and a download link, signed anew each time",
         ),
         Action(
             "attachment:list", "GET", "/v1/attachment", "List attachments", "attachment link view", LIST, "attachment",
