@@ -11,8 +11,7 @@ from portal_mock.domain.shapes import Const, Fake, Format, Id, Metadata, Phone
 
 STATES = tuple(
     "OT AL AK AB AZ AR BC CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MB MD MA MI MN MS MO MT NE NV NL NB NH NJ NM NY NT NC ND NS NU OH "
-    "OK ON OR PA PE QC RI SK SC SD TN TX UT VT VA WA WV WI WY YT"
-    .split()
+    "OK ON OR PA PE QC RI SK SC SD TN TX UT VT VA WA WV WI WY YT".split()
 )
 """The ``state`` values the pages allow: US states, Canadian provinces and ``OT`` (other)."""
 COUNTRIES = tuple(
@@ -21,8 +20,7 @@ COUNTRIES = tuple(
     "GR GL GD GP GU GT GG GN GW GY HT HM VA HN HU IS IN ID IR IQ IE IM IL IT JM JP JE JO KZ KE KI KW KG LA LV LB LS LR LY LI LT LU MG MW MY "
     "MV ML MT MH MQ MR MU YT MX FM MC MN ME MS MA MZ MM NA NR NP NL NC NZ NI NE NG NU NF MP NO OM PK PW PA PG PY PE PH PN PL PT PR QA KR MD "
     "RO RU RW RE BL SH KN LC MF PM VC WS SM ST XX SA SN RS SC SL SG SX SK SI SB SO ZA GS SS ES LK PS SD SR SJ SE CH SY TJ TH MK TL TG TK TO "
-    "TT TN TR TM TC TV UG UA AE GB TZ UM VI US UY UZ VU VE VN WF EH YE ZM ZW AX"
-    .split()
+    "TT TN TR TM TC TV UG UA AE GB TZ UM VI US UY UZ VU VE VN WF EH YE ZM ZW AX".split()
 )
 """The ``country`` values the pages allow (ISO 3166 codes, and ``XX`` for unknown)."""
 TYPES = ("affiliate", "billing", "technical", "rwhois", "abuse", "other")

@@ -500,9 +500,11 @@ def sequence(value: Any) -> Sequence[Any]:
     return value if isinstance(value, list) else [value]
 
 
-_CALLING_CODES = {"1": "US", "7": "RU", "20": "EG", "27": "ZA", "30": "GR", "31": "NL", "32": "BE", "33": "FR", "34": "ES", "36": "HU",
-                  "39": "IT", "40": "RO", "41": "CH", "43": "AT", "44": "GB", "45": "DK", "46": "SE", "47": "NO", "48": "PL", "49": "DE",
-                  "52": "MX", "55": "BR", "61": "AU", "64": "NZ", "81": "JP", "82": "KR", "86": "CN", "91": "IN", "353": "IE", "358": "FI"}
+_CALLING_CODES = {
+    "1": "US", "7": "RU", "20": "EG", "27": "ZA", "30": "GR", "31": "NL", "32": "BE", "33": "FR", "34": "ES", "36": "HU", "39": "IT", "40": "RO",
+    "41": "CH", "43": "AT", "44": "GB", "45": "DK", "46": "SE", "47": "NO", "48": "PL", "49": "DE", "52": "MX", "55": "BR", "61": "AU", "64": "NZ",
+    "81": "JP", "82": "KR", "86": "CN", "91": "IN", "353": "IE", "358": "FI",
+}  # fmt: skip
 """E.164 calling codes → the country a number is attributed to; a code not
 here is the vendor's unknown country, ``XX``."""
 
