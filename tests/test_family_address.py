@@ -33,6 +33,7 @@ def test_an_address_is_added_listed_edited_shown_and_deleted(client):
     assert record["metadata"] == {"scope": "address", "uri": f"/v1/address/{id}"}
     assert {name: record[name] for name in ADDRESS} == ADDRESS
     assert record["address2"] == "" and record["fax"] == "" and record["is_residence"] is False
+    assert [{k: v for k, v in found.items() if k != "account"} for found in client.control.resources("address", key=client.key)] == [record]
 
     edited = client.http.post(f"/v1/address/{id}", json={"city": "Dearborn", "last_name": "Lewis", "type": "abuse"})
     assert edited.status_code == 202
@@ -47,6 +48,18 @@ def test_an_address_is_added_listed_edited_shown_and_deleted(client):
     assert client.finish(deleted)["status"] == "success"
     assert client.http.get(f"/v1/address/{id}").status_code == 404
     assert client.http.get("/v1/address").json() == []
+
+
+def test_a_failed_add_or_edit_changes_nothing(client):
+    failing = client.http.post("/v1/address", json=EXAMPLE)
+    client.control.resolve(failing.headers["location"], outcome="failure")
+    assert client.http.get(failing.headers["location"]).json()["status"] == "failure"
+    assert client.http.get("/v1/address").json() == []
+    id = client.finish(client.http.post("/v1/address", json=EXAMPLE))["resource"]["id"]
+    editing = client.http.post(f"/v1/address/{id}", json={"city": "Troy"})
+    client.control.resolve(editing.headers["location"], outcome="failure")
+    client.advance(2)
+    assert client.http.get(f"/v1/address/{id}").json()["city"] == "Southfield"
 
 
 def test_the_vendors_example_requests_are_accepted(client):
