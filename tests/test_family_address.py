@@ -5,8 +5,11 @@ phone number, not an id."""
 
 from __future__ import annotations
 
+import json
+
 import httpx
 from helpers import TLS
+from receiver import Receiver
 
 from portal_mock.catalog.address import EXAMPLE
 
@@ -150,3 +153,14 @@ def test_the_phone_lookup_refuses_a_number_not_in_e164_format(client):
         refused = client.http.get(f"/v1/address/phone/{number}")
         assert refused.status_code == 422, number
         assert set(refused.json()["errors"]) == {"number"}
+
+
+def test_a_webhook_on_address_edits_hears_an_edit_resolve(client):
+    with Receiver() as receiver:
+        hook = {"name": "addresses", "url": receiver.url, "resource": "address", "action": "edit"}
+        assert client.finish(client.http.post("/v1/task/webhook", json=hook))["status"] == "success"
+        id = client.finish(client.http.post("/v1/address", json=EXAMPLE))["resource"]["id"]
+        task = client.finish(client.http.post(f"/v1/address/{id}", json={"city": "Troy"}))
+        [delivered] = receiver.wait_for(1)
+    body = json.loads(delivered.body)
+    assert (body["uuid"], body["action"], body["status"], body["input"]) == (task["uuid"], "address:edit", "success", {"city": "Troy"})
