@@ -697,3 +697,70 @@ class Of(Leaf):
 
     def schema(self) -> dict[str, Any]:
         return dict(self.kind)
+
+
+_CALLING_CODES = {
+    "1": "US", "7": "RU", "20": "EG", "27": "ZA", "30": "GR", "31": "NL", "32": "BE", "33": "FR", "34": "ES", "36": "HU", "39": "IT", "40": "RO",
+    "41": "CH", "43": "AT", "44": "GB", "45": "DK", "46": "SE", "47": "NO", "48": "PL", "49": "DE", "52": "MX", "55": "BR", "61": "AU", "64": "NZ",
+    "81": "JP", "82": "KR", "86": "CN", "91": "IN", "353": "IE", "358": "FI",
+}  # fmt: skip
+"""E.164 calling codes → the country a number is attributed to; a code not
+here is the vendor's unknown country, ``XX``."""
+
+
+@dataclass(frozen=True)
+class Phone(Leaf):
+    """What the E.164 number in the input's ``source`` field
+    (``+18666392377``) says of itself: ``part`` is ``country`` (its calling
+    code's country) or ``national`` (the number as dialled at home,
+    ``(866) 639-2377`` in North America).  It reads the input without
+    being set by it, so it names no ``input``."""
+
+    part: str
+    source: str = "number"
+
+    def draw(self, ctx: Context) -> Any:
+        digits = str(ctx.input.get(self.source, "")).lstrip("+")
+        code = next((digits[:size] for size in (1, 2, 3) if digits[:size] in _CALLING_CODES), "")
+        if self.part == "country":
+            return _CALLING_CODES.get(code, "XX")
+        national = digits[len(code) :]
+        if code == "1" and len(national) == 10:
+            return f"({national[:3]}) {national[3:6]}-{national[6:]}"
+        return national
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string"}
+
+
+@dataclass(frozen=True)
+class Part(Leaf):
+    """One field (``id`` or ``identity``) of the reference to the account's
+    resource of ``kind``: a record that describes the account's own client
+    under another kind (its affiliate standing) carries the client's id
+    and name, not drawn ones."""
+
+    kind: str
+    part: str
+
+    def draw(self, ctx: Context) -> Any:
+        found = ctx.resolve(self.kind, None)
+        return found[self.part] if found is not None else None
+
+    def schema(self) -> dict[str, Any]:
+        return dict(REFERENCE_SCHEMA["properties"][self.part])
+
+
+@dataclass(frozen=True)
+class Signed(Leaf):
+    """A link to the addressed record carrying a fresh token, made anew on
+    every answer: ``template`` names ``{id}`` (the subject's) and ``{token}``."""
+
+    template: str
+
+    def draw(self, ctx: Context) -> Any:
+        id = ctx.subject["id"] if ctx.subject is not None else ctx.id
+        return self.template.format(id=id, token=ctx.fake.token())
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "format": "uri"}
