@@ -188,6 +188,7 @@ FAMILY = Family(
         Action(
             "client:change-pin", "POST", "/v1/client/pin", "Change the client's call-in PIN", EDIT, QUEUED, "client", PIN, Edit(),
             example={"pin": "123456"},
+            behaviour="sets pin (an empty one draws a new PIN; none given changes nothing)",
         ),
         Action(
             "client:accept-marketing-email", "POST", "/v1/client/marketing", "Opt in to marketing email", EDIT, QUEUED, "client",
@@ -226,6 +227,7 @@ FAMILY = Family(
         Action(
             "client:register", "POST", "/v1/register", "Register a new client and user", PUBLIC, CREATED, "registration", REGISTER, Create(),
             statuses=(201, 413, 415, 422),
+            behaviour="records the registration, its email unverified (no account or login is made)",
             example={"email": "new-user@example.com", "password": "correct horse battery staple", "agree_to_terms": True},
         ),
     ),
