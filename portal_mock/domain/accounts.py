@@ -111,7 +111,7 @@ class Account:
             people = [self.primary_user, *(person for person in self.people.values() if person.id != self.primary_user.id)]
             return [{**person.to_record(), "client": self.client_reference()} for person in people]
         if kind == "client":
-            return [{"id": self.client_id, "company": self.company, "owner": self.primary_user.to_reference()}]
+            return [{"id": self.client_id, "name": self.company, "owner": self.primary_user.to_reference()}]
         wanted = self.starting.get(kind, ())
         return [dict(partial) for partial in wanted] if not isinstance(wanted, int) else []
 

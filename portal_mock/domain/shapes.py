@@ -729,6 +729,32 @@ class Phone(Leaf):
             return f"({national[:3]}) {national[3:6]}-{national[6:]}"
         return national
 
+
+class Present(Copy):
+    """Whether another field (dotted path) holds a value: true unless it is
+    missing or empty, as a client's ``is_tax_exempt`` follows its tax-exempt
+    ``number``."""
+
+    kind: dict[str, Any] = field(default_factory=lambda: {"type": "boolean"})
+
+    def fill(self, record: Mapping[str, Any]) -> Any:
+        return lookup(record, self.path) not in (None, "")
+
+
+@dataclass(frozen=True)
+class Digits(Leaf):
+    """A string of ``count`` decimal digits, never starting with 0 (a
+    client's call-in PIN); an empty input draws a new one."""
+
+    count: int = 6
+    input: str | None = None
+
+    def draw(self, ctx: Context) -> Any:
+        return str(ctx.fake.rng.randint(10 ** (self.count - 1), 10**self.count - 1))
+
+    def accept(self, value: Any, ctx: Context) -> Any:
+        return value or self.draw(ctx)
+
     def schema(self) -> dict[str, Any]:
         return {"type": "string"}
 
@@ -764,3 +790,33 @@ class Signed(Leaf):
 
     def schema(self) -> dict[str, Any]:
         return {"type": "string", "format": "uri"}
+
+
+class Truthy(Flag):
+    """A boolean the input may also give as the string ``"true"`` or
+    ``"false"``, as the vendor's own example requests send some."""
+
+    def accept(self, value: Any, ctx: Context) -> Any:
+        return value.casefold() == "true" if isinstance(value, str) else bool(value)
+
+
+@dataclass(frozen=True)
+class Wrapped(Leaf):
+    """An object of one field, ``{name: value}``, that the input sets whole:
+    an edit replaces the object rather than changing it in place, so an
+    effect may set the field to a constant object that no later edit
+    alters (a client's ``tax_exempt``, which ``client:remove-tax-exempt``
+    resets)."""
+
+    name: str
+    default: Any = ""
+    input: str | None = None
+
+    def draw(self, ctx: Context) -> Any:
+        return {self.name: _copy(self.default)}
+
+    def accept(self, value: Any, ctx: Context) -> Any:
+        return {self.name: value}
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "object", "required": [self.name], "properties": {self.name: _schema_of(self.default)}}
