@@ -121,7 +121,12 @@ def perform(http: httpx.Client, action: Action) -> httpx.Response:
         return http.get(queued.headers["location"])
     path = fill(http, action.path, action.targets)
     if action.method == "GET":
-        return http.get(path, params=adapted(http, action.example or {}))
+        # A placeholder no kind addresses (a phone number, a domain) takes
+        # the example's value of that name; the rest is the query.
+        query = adapted(http, action.example or {})
+        for name in [name for name in query if "{" + name + "}" in path]:
+            path = path.replace("{" + name + "}", str(query.pop(name)))
+        return http.get(path, params=query)
     body = adapted(http, action.example) if action.example is not None else minimal(http, action)
     return http.request(action.method, path, json=body)
 

@@ -28,7 +28,7 @@ from portal_mock.domain.shapes import (
     Present,
     Ref,
     Secret,
-    Truthy,
+    Switch,
     When,
     Wrapped,
 )
@@ -77,7 +77,7 @@ CLIENT = Kind(
         "start_date": When((-2000, -30)),
         "tax_exempt": Wrapped("number", input="number"),
         "purchase_order_number": Const("", input="purchase_order_number"),
-        "agency_relation": Truthy(0.0, input="agency_relation"),
+        "agency_relation": Switch(0.0, input="agency_relation"),
         "accepts_marketing_email": False,
         "payment_instructions": Const("", input="body"),
     },

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from portal_mock.catalog.model import LIST, SHOW, Action, Family
 from portal_mock.domain.resources import Kind
-from portal_mock.domain.shapes import Format, Id, Metadata, NullRef, Number, Ref, When
+from portal_mock.domain.shapes import Format, Id, Metadata, Number, Ref, Unlinked, When
 
 REASON = {"id": 3, "identity": "##LG_OTHER##: ##LG_OTHER##", "metadata": {"scope": "credit-reason", "uri": None}}
 """The vendor's one example reason; reasons have no endpoint of their own."""
@@ -24,11 +24,11 @@ CREDIT = Kind(
         "client": Ref("client"),
         "credit_date": When((-365, -1)),
         "description": "Credit",
-        "invoice": NullRef(),
-        "order": NullRef(),
-        "payment": NullRef(),
+        "invoice": Unlinked(),
+        "order": Unlinked(),
+        "payment": Unlinked(),
         "reason": REASON,
-        "service": NullRef(),
+        "service": Unlinked(),
         "type": "credit",
     },
 )

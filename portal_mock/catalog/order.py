@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from portal_mock.catalog.model import ID, IMMEDIATE, LIST, PUBLIC, SHOW, Action, Family
 from portal_mock.domain.resources import Kind
-from portal_mock.domain.shapes import STRING, Const, Copy, Each, Format, Id, Metadata, NullRef, Number, Pick, Ref, Total, When
+from portal_mock.domain.shapes import STRING, Const, Copy, Each, Format, Id, Metadata, Number, Pick, Ref, Total, Unlinked, When
 
 ORDER_TYPES = (
     "app", "colocation", "dedicated", "domain", "eadn", "generic", "shared", "shared-reseller", "software-license",
@@ -26,7 +26,7 @@ ORDER = Kind(
         "status": Pick(("allocated", "pending")),
         "addons": [],
         "facility": Const(None),
-        "invoice": NullRef(),
+        "invoice": Unlinked(),
         "order_date": When((-700, -91)),
         "package": Ref("package"),
         "package_label": Copy("package.identity", STRING),

@@ -511,6 +511,7 @@ class Listed(Copy):
         return [lookup(record, self.path)]
 
 
+@dataclass(frozen=True)
 class Dotted(Format):
     """A dotted name of the fields the template names (``"{host}.{zone.identity}"``),
     blank ones left out: a DNS record's ``www.example.com``, or
@@ -560,8 +561,38 @@ class Switch(Flag):
 @dataclass(frozen=True)
 class Unlinked(Leaf):
     """``null`` where the vendor's record references a resource the mock
-    does not keep (a site's SSL certificate, its parent site): the schema
-    still says what a reference there would be."""
+    does not keep (a site's SSL certificate, its parent site) or shows the
+    reference ``null`` itself (a credit's invoice): the schema still says
+    what a reference there would be."""
+
+    def draw(self, ctx: Context) -> Any:
+        return None
+
+    def schema(self) -> dict[str, Any]:
+        return _nullable(REFERENCE_SCHEMA, True)
+
+
+@dataclass(frozen=True)
+class Of(Leaf):
+    """A value read from the record an immediate action addresses: the field
+    at ``path`` (a site's update settings, its reference, the EADN account
+    its usage quotes), or, with
+    ``template``, a string built from its fields as ``Format`` builds one,
+    where ``{secret}`` is a fresh token (an SSO link's session)."""
+
+    path: str = ""
+    kind: Mapping[str, Any] = field(default_factory=lambda: dict(STRING))
+    template: str | None = None
+
+    def draw(self, ctx: Context) -> Any:
+        subject = ctx.subject or {}
+        if self.template is None:
+            return _copy(lookup(subject, self.path))
+        secret = ctx.fake.token()
+        return _PLACEHOLDER.sub(lambda found: secret if found.group(1) == "secret" else str(lookup(subject, found.group(1))), self.template)
+
+    def schema(self) -> dict[str, Any]:
+        return dict(self.kind)
 
 
 CARD_MASK = "*" * 12
@@ -664,41 +695,6 @@ class Stamped(Format):
         return f"{super().fill(record)} - {written}"
 
 
-@dataclass(frozen=True)
-class NullRef(Leaf):
-    """A reference the mock leaves ``null``, as the vendor's example shows
-    it (a credit's invoice), described as the nullable reference it is."""
-
-    def draw(self, ctx: Context) -> Any:
-        return None
-
-    def schema(self) -> dict[str, Any]:
-        return _nullable(REFERENCE_SCHEMA, True)
-
-
-@dataclass(frozen=True)
-class Of(Leaf):
-    """A value read from the record an immediate action addresses: the field
-    at ``path`` (a site's update settings, its reference, the EADN account
-    its usage quotes), or, with
-    ``template``, a string built from its fields as ``Format`` builds one,
-    where ``{secret}`` is a fresh token (an SSO link's session)."""
-
-    path: str = ""
-    kind: Mapping[str, Any] = field(default_factory=lambda: dict(STRING))
-    template: str | None = None
-
-    def draw(self, ctx: Context) -> Any:
-        subject = ctx.subject or {}
-        if self.template is None:
-            return _copy(lookup(subject, self.path))
-        secret = ctx.fake.token()
-        return _PLACEHOLDER.sub(lambda found: secret if found.group(1) == "secret" else str(lookup(subject, found.group(1))), self.template)
-
-    def schema(self) -> dict[str, Any]:
-        return dict(self.kind)
-
-
 _CALLING_CODES = {
     "1": "US", "7": "RU", "20": "EG", "27": "ZA", "30": "GR", "31": "NL", "32": "BE", "33": "FR", "34": "ES", "36": "HU", "39": "IT", "40": "RO",
     "41": "CH", "43": "AT", "44": "GB", "45": "DK", "46": "SE", "47": "NO", "48": "PL", "49": "DE", "52": "MX", "55": "BR", "61": "AU", "64": "NZ",
@@ -728,32 +724,6 @@ class Phone(Leaf):
         if code == "1" and len(national) == 10:
             return f"({national[:3]}) {national[3:6]}-{national[6:]}"
         return national
-
-
-class Present(Copy):
-    """Whether another field (dotted path) holds a value: true unless it is
-    missing or empty, as a client's ``is_tax_exempt`` follows its tax-exempt
-    ``number``."""
-
-    kind: dict[str, Any] = field(default_factory=lambda: {"type": "boolean"})
-
-    def fill(self, record: Mapping[str, Any]) -> Any:
-        return lookup(record, self.path) not in (None, "")
-
-
-@dataclass(frozen=True)
-class Digits(Leaf):
-    """A string of ``count`` decimal digits, never starting with 0 (a
-    client's call-in PIN); an empty input draws a new one."""
-
-    count: int = 6
-    input: str | None = None
-
-    def draw(self, ctx: Context) -> Any:
-        return str(ctx.fake.rng.randint(10 ** (self.count - 1), 10**self.count - 1))
-
-    def accept(self, value: Any, ctx: Context) -> Any:
-        return value or self.draw(ctx)
 
     def schema(self) -> dict[str, Any]:
         return {"type": "string"}
@@ -792,12 +762,34 @@ class Signed(Leaf):
         return {"type": "string", "format": "uri"}
 
 
-class Truthy(Flag):
-    """A boolean the input may also give as the string ``"true"`` or
-    ``"false"``, as the vendor's own example requests send some."""
+@dataclass(frozen=True)
+class Present(Copy):
+    """Whether another field (dotted path) holds a value: true unless it is
+    missing or empty, as a client's ``is_tax_exempt`` follows its tax-exempt
+    ``number``."""
+
+    kind: dict[str, Any] = field(default_factory=lambda: {"type": "boolean"})
+
+    def fill(self, record: Mapping[str, Any]) -> Any:
+        return lookup(record, self.path) not in (None, "")
+
+
+@dataclass(frozen=True)
+class Digits(Leaf):
+    """A string of ``count`` decimal digits, never starting with 0 (a
+    client's call-in PIN); an empty input draws a new one."""
+
+    count: int = 6
+    input: str | None = None
+
+    def draw(self, ctx: Context) -> Any:
+        return str(ctx.fake.rng.randint(10 ** (self.count - 1), 10**self.count - 1))
 
     def accept(self, value: Any, ctx: Context) -> Any:
-        return value.casefold() == "true" if isinstance(value, str) else bool(value)
+        return value or self.draw(ctx)
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string"}
 
 
 @dataclass(frozen=True)
