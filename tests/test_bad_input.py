@@ -110,3 +110,24 @@ def test_a_form_integer_that_is_not_ascii_digits_is_a_422_naming_it(client, serv
 @pytest.mark.parametrize("ticket", ["9" * 4301, "٣"])
 def test_a_ticket_id_of_thousands_of_digits_or_other_scripts_is_not_a_500(client, ticket):
     assert client.http.get(f"/v1/ticket/{ticket}").status_code in (404, 422)
+
+
+def test_an_integer_written_with_a_point_is_the_integer_json_schema_says_it_is(client):
+    # JSON Schema counts 4.0 as an integer; the OpenAPI document says
+    # integer, so the server takes it, and keeps it as 4.
+    queued = client.http.post("/v1/ticket", json={**TICKET, "service_id": 4.0})
+    assert queued.status_code == 202, queued.text
+    assert queued.json()["input"]["service_id"] == 4 and isinstance(queued.json()["input"]["service_id"], int)
+    refused = client.http.post("/v1/ticket", json={**TICKET, "service_id": 4.5})
+    assert refused.status_code == 422 and set(refused.json()["errors"]) == {"service_id"}
+
+
+def test_a_form_says_true_and_false_for_a_boolean(client):
+    # As PHP clients post a form: booleans as text.
+    made = client.http.post("/v1/creditcard", data={"cvv": "123", "number": "4242424242424242", "expiration": "1924905600", "make_primary": "true"})
+    assert made.status_code == 202, made.text
+    client.advance(3600)
+    assert client.http.get(made.headers["location"]).json()["status"] == "success"
+    assert [card["is_primary"] for card in client.http.get("/v1/creditcard").json()] == [True]
+    refused = client.http.post("/v1/creditcard", data={"cvv": "123", "number": "4242424242424242", "expiration": "1924905600", "make_primary": "maybe"})
+    assert refused.status_code == 422 and set(refused.json()["errors"]) == {"make_primary"}

@@ -30,6 +30,8 @@ def wire_integer(text: str) -> int | None:
     (``²``) and refuses past 4,300 digits with an exception."""
     text = text.strip()
     return int(text) if _WIRE_INTEGER.fullmatch(text) else None
+
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TYPE_NAMES = {"string": "a string", "integer": "an integer", "number": "a number", "array": "a list", "object": "an object", "boolean": "true or false"}
 
@@ -40,7 +42,7 @@ def _is_type(value: Any, kind: str | list[str]) -> bool:
     if kind == "string":
         return isinstance(value, str)
     if kind == "integer":
-        return isinstance(value, int) and not isinstance(value, bool)
+        return (isinstance(value, int) and not isinstance(value, bool)) or _integral(value)
     if kind == "number":
         return isinstance(value, (int, float)) and not isinstance(value, bool)
     if kind == "array":
@@ -52,6 +54,18 @@ def _is_type(value: Any, kind: str | list[str]) -> bool:
     if kind == "null":
         return value is None
     return True
+
+
+def _integral(value: Any) -> bool:
+    """A JSON number with no fraction (``4.0``), which JSON Schema counts as
+    an integer (the JSON decoder reads integers past 64 bits so too)."""
+    return isinstance(value, float) and value.is_integer()
+
+
+def _as_integer(value: Any) -> Any:
+    """``4.0`` stored as ``4``; one too large for the wire stays the number
+    it is, so encoding it again cannot fail."""
+    return int(value) if _integral(value) and abs(value) <= WIRE_INTEGER_MAX else value
 
 
 def _check(value: Any, rule: dict[str, Any]) -> list[str]:
@@ -120,13 +134,20 @@ def validate(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, list[str
 
 def clean(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     """The accepted input: the schema's fields only, ``null`` ones dropped,
-    at every level of nested objects that name their properties."""
+    at every level of nested objects that name their properties, and
+    integers written as ``4.0`` stored as the integers they are."""
     accepted = {}
     for name, rule in schema.get("properties", {}).items():
         value = data.get(name)
         if value is None:
             continue
-        accepted[name] = clean(rule, value) if _allows(rule, "object") and "properties" in rule and isinstance(value, dict) else value
+        if _allows(rule, "object") and "properties" in rule and isinstance(value, dict):
+            value = clean(rule, value)
+        elif _allows(rule, "integer"):
+            value = _as_integer(value)
+        elif _allows(rule, "array") and isinstance(value, list) and _allows(rule.get("items", {}), "integer"):
+            value = [_as_integer(item) for item in value]
+        accepted[name] = value
     return accepted
 
 
@@ -151,8 +172,8 @@ def from_form(schema: dict[str, Any], pairs: list[tuple[str, str]]) -> dict[str,
 
     PHP conventions: ``recipients[]=a&recipients[]=b`` (or ``recipients[0]=``)
     build a list; ``auth[type]=basic`` builds an object, one level deep;
-    integers arrive as digits and are converted when they are digits, left
-    as strings otherwise so validation names the field.
+    integers and booleans arrive as text and are converted when the text is
+    one, left as strings otherwise so validation names the field.
     """
     properties = schema.get("properties", {})
     data: dict[str, Any] = {}
@@ -168,10 +189,39 @@ def from_form(schema: dict[str, Any], pairs: list[tuple[str, str]]) -> dict[str,
         if _allows(rule, "array") or indexed:
             data.setdefault(name, [])
             if isinstance(data[name], list):
-                data[name].append(value)
+                data[name].append(_form_value(rule.get("items", {}), value))
             continue
         if value == "":
             continue
-        number = wire_integer(value) if _allows(rule, "integer") else None
-        data[name] = value if number is None else number
+        data[name] = _form_value(rule, value)
     return data
+
+
+_FORM_BOOLEANS = {"true": True, "false": False}
+
+
+def _form_value(rule: dict[str, Any], value: str) -> Any:
+    """One form value as the type ``rule`` asks for, where the text is one
+    (digits for an integer, ``true`` or ``false`` for a boolean);
+    otherwise the text, so validation names the field."""
+    if _allows(rule, "integer") and (number := wire_integer(value)) is not None:
+        return number
+    if _allows(rule, "boolean") and value.lower() in _FORM_BOOLEANS:
+        return _FORM_BOOLEANS[value.lower()]
+    return value
+
+
+def form_carries(schema: dict[str, Any]) -> bool:
+    """Whether a form can carry input of ``schema``: scalars, lists of
+    scalars and objects of scalars (``auth[type]=basic``); a list of
+    objects (an order's items) needs JSON."""
+
+    def scalar(rule: dict[str, Any]) -> bool:
+        return not (_allows(rule, "array") or _allows(rule, "object"))
+
+    for rule in schema.get("properties", {}).values():
+        if _allows(rule, "array") and not scalar(rule.get("items", {})):
+            return False
+        if _allows(rule, "object") and not all(scalar(inner) for inner in rule.get("properties", {}).values()):
+            return False
+    return True

@@ -16,7 +16,7 @@ from portal_mock.catalog.model import IMMEDIATE, LIST, PUBLIC, QUEUED, Action
 from portal_mock.domain.listing import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ORDERS
 from portal_mock.domain.shapes import REFERENCE_SCHEMA
 from portal_mock.domain.tasks import API_VERSION, OUTCOMES
-from portal_mock.domain.validation import WIRE_INTEGER_MAX
+from portal_mock.domain.validation import WIRE_INTEGER_MAX, form_carries
 from portal_mock.http.control import OPERATIONS, PREFIX, Operation
 
 _REF = REFERENCE_SCHEMA
@@ -184,7 +184,10 @@ def _portal_operation(action: Action) -> dict[str, Any]:
     if action.body is not None and action.method not in ("GET", "HEAD"):
         operation["requestBody"] = {
             "required": bool(action.body.get("required")),
-            "content": {"application/json": {"schema": action.body}, "application/x-www-form-urlencoded": {"schema": form_schema(action.body)}},
+            "content": {
+                "application/json": {"schema": action.body},
+                **({"application/x-www-form-urlencoded": {"schema": form_schema(action.body)}} if form_carries(action.body) else {}),
+            },
         }
     return operation
 

@@ -230,7 +230,7 @@ def check_references(action: Action, key: Key, input: dict[str, Any]) -> None:
     for name, kind in named.items():
         wanted = input.get(name)
         for one in wanted if isinstance(wanted, list) else [wanted]:
-            if isinstance(one, int) and key.account.collection(kind).get(one) is None:
+            if one is not None and not (isinstance(one, int) and key.account.collection(kind).get(one) is not None):
                 errors.setdefault(name, []).append(f"No {kind} {one} on this account.")
     if errors:
         raise Invalid(errors)
