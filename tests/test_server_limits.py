@@ -103,3 +103,15 @@ def test_ipv6_loopback_is_served(host):
         assert httpx.get(f"{url}/v1/ticket", headers={"Authorization": f"Bearer {keys[0]}"}).status_code == 200
     finally:
         stop(process)
+
+
+@pytest.mark.parametrize(
+    "flags", [["--read-timeout", "0"], ["--keep-alive", "-1"], ["--max-header-bytes", "0"], ["--shutdown-grace", "soon"], ["--read-timeout", "inf"]]
+)
+def test_limits_out_of_range_are_usage_errors(flags, capsys):
+    from portal_mock.cli import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", *flags])
+    assert exited.value.code == 2
+    assert flags[0] in capsys.readouterr().err
