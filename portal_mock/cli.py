@@ -370,7 +370,7 @@ def record(args: argparse.Namespace) -> int:
 
     import uvicorn
 
-    from portal_mock.http.server import url_of, uvicorn_config
+    from portal_mock.http.server import MockServer, url_of, uvicorn_config
     from portal_mock.recording.proxy import RecordingProxy, Upstream
     from portal_mock.recording.recorder import Recording, safe_url
     from portal_mock.scenarios.library import CatalogError, load_catalog
@@ -392,7 +392,7 @@ def record(args: argparse.Namespace) -> int:
     # then, so the file is still written.
     signal.signal(signal.SIGINT, lambda signum, frame: None)
     signal.signal(signal.SIGTERM, lambda signum, frame: None)
-    servers.append(uvicorn.Server(uvicorn_config(proxy)))
+    servers.append(MockServer(uvicorn_config(proxy)))
     servers[0].run(sockets=[sock])
     _write_atomically(out, recording.text(args.upstream, started))
     try:

@@ -167,6 +167,11 @@ class GuardedProtocol(HttpToolsProtocol):
         if cycle is not None and reading_body and cycle.response_started:
             self.transport.close()
             return
+        if cycle is not None and not reading_body and not cycle.response_complete:
+            # The next request's head is slow while the last one is still
+            # being answered: its time starts once the connection is free.
+            self._start_read_timer()
+            return
         if reading_body:
             self.scope[READ_TIMED_OUT] = True  # type: ignore[literal-required]
         self._refuse(408, f"The request did not arrive within {self.limits.read_timeout:g} seconds.")
