@@ -183,7 +183,7 @@ class GuardedProtocol(HttpToolsProtocol):
         log.warning("refused a request from %s: %d %s", f"{self.client[0]}:{self.client[1]}" if self.client else "?", status, message)
         answer = PortalError(status, message).reply()
         head = [f"HTTP/1.1 {status} {REFUSALS[status]}\r\n".encode()]
-        head.extend(name + b": " + value + b"\r\n" for name, value in answer.headers)
+        head.extend(name + b": " + value + b"\r\n" for name, value in [*self.server_state.default_headers, *answer.headers])
         self.transport.write(b"".join(head) + b"connection: close\r\n\r\n" + answer.body)
         self.refused = True
         # A close with unread input would reset the connection and could
