@@ -4,9 +4,11 @@ no traceback in the log."""
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import socket
 import subprocess
+import threading
 import time
 
 import httpx
@@ -51,3 +53,21 @@ def test_a_client_that_leaves_mid_body_is_not_an_internal_error():
     assert all(entry["error"] is None for entry in journal)
     assert code == 0
     assert "Traceback" not in log and "unhandled error" not in log, log
+
+
+def test_sigterm_finishes_within_the_grace_period_while_a_scripted_latency_runs(tmp_path):
+    (tmp_path / "slow.yaml").write_text("name: slow\nrules:\n  - match: {action: ticket:list}\n    latency: 30s\n")
+    process, url, keys = start("--scenarios", str(tmp_path), "--scenario", "slow", "--shutdown-grace", "1")
+
+    def wait_for_the_answer() -> None:
+        with contextlib.suppress(httpx.HTTPError):
+            httpx.get(f"{url}/v1/ticket", headers={"Authorization": f"Bearer {keys[0]}"}, timeout=40)
+
+    waiting = threading.Thread(target=wait_for_the_answer)
+    waiting.start()
+    time.sleep(0.5)
+    code, took, log = finish(process)
+    waiting.join(timeout=10)
+    assert code == 0, log
+    assert took < 4, f"took {took:.1f}s"
+    assert "Traceback" not in log, log

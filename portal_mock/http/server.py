@@ -217,6 +217,14 @@ class ServerConfig(uvicorn.Config):
         self.timeout_graceful_shutdown = limits.shutdown_grace + LAST_RESORT  # type: ignore[assignment]
 
 
+def _not_a_cancellation(record: logging.LogRecord) -> bool:
+    """Whether a uvicorn log record is worth showing: a request cancelled
+    because the grace period is over (one still sleeping through a scripted
+    latency) is logged by uvicorn as an application error with a
+    traceback; its own line saying how many it cancelled is enough."""
+    return not (record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError))
+
+
 class MockServer(uvicorn.Server):
     """uvicorn's server, whose shutdown ends within the grace period: when
     it is over, every connection still open is closed, so a request whose
@@ -226,10 +234,13 @@ class MockServer(uvicorn.Server):
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         limits = self.config.limits if isinstance(self.config, ServerConfig) else Limits()
         timer = asyncio.get_running_loop().call_later(limits.shutdown_grace, self._close_connections)
+        uvicorn_log = logging.getLogger("uvicorn.error")
+        uvicorn_log.addFilter(_not_a_cancellation)
         try:
             await super().shutdown(sockets)
         finally:
             timer.cancel()
+            uvicorn_log.removeFilter(_not_a_cancellation)
 
     def _close_connections(self) -> None:
         if self.server_state.connections:
