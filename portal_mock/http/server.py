@@ -1,7 +1,10 @@
-"""Run an app on a loopback socket in a background thread.
+"""How the mock is served: uvicorn with the ``Limits`` every connection
+lives under (``GuardedProtocol``) and a shutdown bounded in time
+(``MockServer``), for ``portal-mock serve`` and ``LiveServer`` alike.
 
-Used by the pytest plugin and by the project's own tests: the server is
-real (uvicorn, a real socket) but lives in the test process, so it starts in
+``LiveServer`` runs an app on a loopback socket in a background thread,
+for the pytest plugin and the project's own tests: the server is real
+(uvicorn, a real socket) but lives in the test process, so it starts in
 milliseconds and stops with the session.
 """
 
@@ -40,7 +43,7 @@ class Limits:
     connection (a new one, or one between requests) stays open.
     ``max_header_bytes``: the request line and headers together (431
     past it).  ``shutdown_grace``: seconds a stopping server waits for
-    requests in flight before it cancels them."""
+    requests in flight before it closes every connection still open."""
 
     read_timeout: float = 10.0
     keep_alive: float = 5.0
@@ -172,8 +175,8 @@ class GuardedProtocol(HttpToolsProtocol):
             # being answered: its time starts once the connection is free.
             self._start_read_timer()
             return
-        if reading_body:
-            self.scope[READ_TIMED_OUT] = True  # type: ignore[literal-required]
+        if cycle is not None and reading_body:
+            cycle.scope[READ_TIMED_OUT] = True  # type: ignore[literal-required]
         self._refuse(408, f"The request did not arrive within {self.limits.read_timeout:g} seconds.")
         if cycle is not None and reading_body:
             cycle.disconnected = True
