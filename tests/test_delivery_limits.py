@@ -27,6 +27,7 @@ class Silent:
         self.listener = socket.create_server(("127.0.0.1", 0), backlog=4096)
         self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/hook"
         self.accepted: list[socket.socket] = []
+        self.closed: set[socket.socket] = set()
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self) -> None:
@@ -38,18 +39,21 @@ class Silent:
             self.accepted.append(connection)
 
     def open_connections(self) -> int:
-        """Connections the server still holds open to this receiver."""
+        """Connections the server still holds open to this receiver (what
+        they sent is read and thrown away, so a closed one shows as closed)."""
         still = 0
-        for connection in self.accepted:
+        for connection in list(self.accepted):
+            if connection in self.closed:
+                continue
             connection.setblocking(False)
             try:
-                if connection.recv(65536, socket.MSG_PEEK) == b"":
-                    continue
+                while connection.recv(65536):
+                    pass
+                self.closed.add(connection)
             except BlockingIOError:
-                pass
+                still += 1
             except OSError:
-                continue
-            still += 1
+                self.closed.add(connection)
         return still
 
     def close(self) -> None:
@@ -127,3 +131,33 @@ def test_each_attempt_is_timed_out_even_when_the_receiver_trickles_its_answer():
     assert time.monotonic() - started < 2
     [attempt] = deliveries.attempts(account)
     assert attempt.status is None and attempt.error is not None and "within 0.5s" in attempt.error
+
+
+def test_in_flight_attempts_are_bounded_across_webhooks():
+    receiver = Silent()
+    registry = Registry(seed=1, clock=ClockSpec("manual"))
+    deliveries = Deliveries(retry_delays=(), timeout=0.5, in_flight=3, per_webhook=2)
+    registry.on_new_account.append(deliveries.watch)
+    account = registry.create_account("hooks")
+    for name in ("a", "b", "c"):
+        account.webhooks.add({"name": name, "url": receiver.url}, account.client_reference())
+    for _ in range(4):
+        account.queue("ticket:add", dict(TICKET), account.primary_user, TaskPlan(delay=1))
+    seen: list[int] = []
+
+    async def resolve() -> None:
+        account.clock.advance(1)
+        account.settle()
+        draining = asyncio.ensure_future(deliveries.drain(account))
+        for _ in range(10):
+            await asyncio.sleep(0.1)
+            seen.append(receiver.open_connections())
+        await draining
+
+    try:
+        asyncio.run(resolve())
+    finally:
+        receiver.close()
+    assert max(seen) == 3 and seen[0] == 3
+    assert len(deliveries.attempts(account)) == 12
+    assert all(attempt.error is not None and "within 0.5s" in attempt.error for attempt in deliveries.attempts(account))
