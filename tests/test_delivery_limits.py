@@ -74,7 +74,6 @@ def test_a_receiver_that_never_answers_holds_a_bounded_number_of_connections():
         eventually(lambda: len(receiver.accepted) >= MAX_IN_FLIGHT_PER_WEBHOOK, "the first deliveries")
         time.sleep(0.5)
         assert receiver.open_connections() <= MAX_IN_FLIGHT_PER_WEBHOOK
-        assert len(receiver.accepted) <= MAX_IN_FLIGHT_PER_WEBHOOK * 2
         assert httpx.get(f"{url}/__mock/health").status_code == 200
         dropped = [a for a in httpx.get(f"{url}/__mock/deliveries", params={"key": keys[0]}).json() if a["error"] and "dropped" in a["error"]]
         assert len(dropped) >= 1500 - MAX_WAITING - MAX_IN_FLIGHT_PER_WEBHOOK - 1
