@@ -21,6 +21,7 @@ from portal_mock.domain.clock import ClockSpec, parse_clock, parse_duration
 from portal_mock.domain.webhooks import is_loopback
 
 if TYPE_CHECKING:
+    from portal_mock.http.server import Limits
     from portal_mock.scenarios.rules import Delay, Scenario
 
 
@@ -43,6 +44,14 @@ def _duration(text: str) -> float:
         return parse_duration(value)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _timeout(text: str) -> float:
+    """A ``_duration`` above zero: a limit of no time would refuse everyone."""
+    seconds = _duration(text)
+    if seconds <= 0:
+        raise argparse.ArgumentTypeError(f"expected a duration above zero, got {text!r}")
+    return seconds
 
 
 def _directory(text: str) -> str:
@@ -70,6 +79,12 @@ def _url(text: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise argparse.ArgumentTypeError(f"expected an http:// URL, got {text!r}")
     return url
+
+
+def _host(text: str) -> str:
+    """An address to bind; an IPv6 one may come in URL brackets (``[::1]``),
+    which name no host for the socket layer."""
+    return text[1:-1] if text.startswith("[") and text.endswith("]") else text
 
 
 def _port(text: str) -> int:
@@ -103,8 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_CommandParser)
 
     serve = commands.add_parser("serve", help="run the mock Portal", description="Run the mock Portal on a socket until Ctrl-C.")
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, loopback only)")
+    serve.add_argument("--host", type=_host, default="127.0.0.1", help="address to bind, IPv4 or IPv6 (default: 127.0.0.1, loopback only)")
     serve.add_argument("--port", type=_port, default=8080, help="port to bind; 0 picks a free one (default: 8080)")
+    _limits(serve)
     serve.add_argument("--seed", type=_seed, default=0, help="seed for every generated id and value (default: 0)")
     serve.add_argument("--clock", type=_clock, default=parse_clock("real"), help="real, manual or scaled:K (default: real)")
     serve.add_argument(
@@ -144,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     recorder.add_argument("--upstream", type=_url, required=True, metavar="URL", help="the Portal to forward to (the real one, or any compatible server)")
     recorder.add_argument("--out", type=_ready_file, required=True, metavar="FILE", help="the scenario file to write when the recording stops")
-    recorder.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, loopback only)")
+    recorder.add_argument("--host", type=_host, default="127.0.0.1", help="address to bind (default: 127.0.0.1, loopback only)")
     recorder.add_argument("--port", type=_port, default=8080, help="port to bind; 0 picks a free one (default: 8080)")
     recorder.add_argument("--name", metavar="NAME", help="the recorded scenario's name (default: the file's name)")
     recorder.add_argument(
@@ -178,6 +194,30 @@ def build_parser() -> argparse.ArgumentParser:
         "endpoints", help="print the table of Portal actions served", description="Print every Portal action the mock serves as a Markdown table."
     )
     return parser
+
+
+def _limits(parser: argparse.ArgumentParser) -> None:
+    """The flags of ``Limits``: what one client may cost the server."""
+    parser.add_argument(
+        "--read-timeout", type=_timeout, default=10.0, metavar="DURATION", help="a request's head and body must arrive within this; 408 otherwise (default: 10)"
+    )
+    parser.add_argument("--keep-alive", type=_timeout, default=5.0, metavar="DURATION", help="close a connection idle this long (default: 5)")
+    parser.add_argument(
+        "--max-header-bytes", type=_positive, default=64 * 1024, metavar="N", help="largest request line and headers, in bytes; 431 past it (default: 65536)"
+    )
+    parser.add_argument(
+        "--shutdown-grace",
+        type=_duration,
+        default=5.0,
+        metavar="DURATION",
+        help="on Ctrl-C or SIGTERM, wait this long for requests in flight, then stop anyway (default: 5)",
+    )
+
+
+def _limits_of(args: argparse.Namespace) -> Limits:
+    from portal_mock.http.server import Limits
+
+    return Limits(read_timeout=args.read_timeout, keep_alive=args.keep_alive, max_header_bytes=args.max_header_bytes, shutdown_grace=args.shutdown_grace)
 
 
 def _key_pair(text: str) -> tuple[str, str]:
@@ -227,13 +267,11 @@ def _listen(host: str, port: int) -> socket.socket | None:
 def serve(args: argparse.Namespace) -> int:
     from urllib.parse import urlsplit
 
-    import uvicorn
-
     from portal_mock.domain.fakedata import english_only
     from portal_mock.engine.gc_policy import freeze_survivors
     from portal_mock.engine.state import Settings
     from portal_mock.http.app import create_app
-    from portal_mock.http.server import AnnouncingServer, log_access, url_of, uvicorn_config
+    from portal_mock.http.server import AnnouncingServer, MockServer, log_access, url_of, uvicorn_config
     from portal_mock.scenarios.library import CatalogError
 
     english_only()
@@ -313,11 +351,11 @@ def serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, _exit_cleanly)
     signal.signal(signal.SIGTERM, _exit_cleanly)
     freeze_survivors()
-    config = uvicorn_config(app)
+    config = uvicorn_config(app, limits=_limits_of(args))
     if settings.access_log:
         log_access()
     if args.ready_file is None:
-        uvicorn.Server(config).run(sockets=[sock])
+        MockServer(config).run(sockets=[sock])
         return 0
     ready = Path(args.ready_file)
     try:
@@ -334,7 +372,7 @@ def record(args: argparse.Namespace) -> int:
 
     import uvicorn
 
-    from portal_mock.http.server import url_of, uvicorn_config
+    from portal_mock.http.server import MockServer, url_of, uvicorn_config
     from portal_mock.recording.proxy import RecordingProxy, Upstream
     from portal_mock.recording.recorder import Recording, safe_url
     from portal_mock.scenarios.library import CatalogError, load_catalog
@@ -356,7 +394,7 @@ def record(args: argparse.Namespace) -> int:
     # then, so the file is still written.
     signal.signal(signal.SIGINT, lambda signum, frame: None)
     signal.signal(signal.SIGTERM, lambda signum, frame: None)
-    servers.append(uvicorn.Server(uvicorn_config(proxy)))
+    servers.append(MockServer(uvicorn_config(proxy)))
     servers[0].run(sockets=[sock])
     _write_atomically(out, recording.text(args.upstream, started))
     try:

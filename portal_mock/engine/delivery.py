@@ -9,7 +9,13 @@ delivery that gets no 2xx answer (or no answer) is retried after each of
 ``retry_delays`` seconds of wall time, then given up.
 
 Deliveries run as asyncio tasks on the server's event loop, so a slow
-receiver never holds up a Portal request.  The control plane can wait for
+receiver never holds up a Portal request.  What they may cost is bounded:
+at most ``MAX_IN_FLIGHT`` attempts are sending at once (each one a
+connection), ``MAX_IN_FLIGHT_PER_WEBHOOK`` to any one webhook, each attempt
+gives up after ``timeout`` seconds, and past ``MAX_WAITING`` deliveries
+waiting their turn a new one is dropped (recorded as an attempt that was
+not sent); the log says when deliveries start waiting and when any are
+dropped.  The control plane can wait for
 them (``drain``: a manual clock's advance returns only once what it
 resolved has been delivered) and read every attempt (``attempts``).
 Resolutions are heard by account id, and accounts are kept here by id
@@ -22,21 +28,33 @@ fifth of the start-up of a server that may never deliver anything.
 from __future__ import annotations
 
 import asyncio
+import logging
 import ssl
+import time
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from portal_mock.domain.accounts import Account
 from portal_mock.domain.tasks import Task
 from portal_mock.domain.webhooks import Webhook, is_loopback
 
-if TYPE_CHECKING:
-    import httpx
+log = logging.getLogger("portal_mock")
 
 DEFAULT_RETRY_DELAYS = (0.5, 1.0, 2.0)
+MAX_IN_FLIGHT = 64
+"""Attempts sending at once, across every webhook: each holds a connection
+(a file descriptor), so a slow receiver cannot starve the server's clients."""
+MAX_IN_FLIGHT_PER_WEBHOOK = 8
+"""Attempts sending at once to one webhook, so one stuck receiver leaves
+the others their turn."""
+MAX_WAITING = 1000
+"""Deliveries that may wait for their turn (or their next retry); a new
+one past this is dropped."""
+DROP_LOG_INTERVAL = 1.0
+"""Seconds between two log lines about dropped deliveries."""
 
 
 @dataclass(frozen=True)
@@ -139,12 +157,29 @@ class Deliveries:
     """
 
     def __init__(
-        self, retry_delays: Sequence[float] = DEFAULT_RETRY_DELAYS, timeout: float = 5.0, tick: float = 0.05, remote: bool = False
+        self,
+        retry_delays: Sequence[float] = DEFAULT_RETRY_DELAYS,
+        timeout: float = 5.0,
+        tick: float = 0.05,
+        remote: bool = False,
+        in_flight: int = MAX_IN_FLIGHT,
+        per_webhook: int = MAX_IN_FLIGHT_PER_WEBHOOK,
+        waiting: int = MAX_WAITING,
     ) -> None:
         self.retry_delays = tuple(retry_delays)
         self.remote = remote
         self.timeout = timeout
         self.tick = tick
+        self.in_flight = in_flight
+        self.per_webhook = per_webhook
+        self.max_waiting = waiting
+        self._slots = asyncio.Semaphore(in_flight)
+        self._webhook_slots: dict[tuple[int, int], tuple[asyncio.Semaphore, int]] = {}
+        self._waiting = 0
+        self._congested = False
+        self._dropped = 0
+        self._dropped_logged = 0
+        self._drop_logged_at = 0.0
         self._owed: dict[int, list[tuple[Account, Webhook, dict[str, Any]]]] = defaultdict(list)
         self._running: dict[int, set[asyncio.Task[None]]] = defaultdict(set)
         self._attempts: dict[int, deque[Attempt]] = defaultdict(lambda: deque(maxlen=KEPT_ATTEMPTS))
@@ -207,6 +242,10 @@ class Deliveries:
         owed, self._owed[account_id] = self._owed[account_id], []
         running = self._running[account_id]
         for account, webhook, body in owed:
+            if self._waiting >= self.max_waiting:
+                self._drop(account, webhook, body)
+                continue
+            self._waiting += 1
             job = loop.create_task(self._deliver(account, webhook, body))
             running.add(job)
             job.add_done_callback(running.discard)
@@ -220,33 +259,82 @@ class Deliveries:
                     self._start(account_id)
             await asyncio.sleep(self.tick)
 
-    async def _deliver(self, account: Account, webhook: Webhook, body: dict[str, Any]) -> None:
-        """Send with retries.  Unless ``remote`` is on, only loopback hosts
-        are sent to: a mock in a test run never reaches off the machine; the
-        refusal is recorded as an attempt so the test can see why."""
-        if not self.remote and not is_loopback(urlsplit(webhook.url).hostname or ""):
-            refusal = "not sent: the host is not loopback and remote deliveries are off (serve --remote-webhooks turns them on)"
-            self._attempts[account.id].append(Attempt(webhook.id, body["uuid"], body["action"], 1, webhook.url, account.clock.now(), None, refusal))
-            return
-        import httpx
+    def _drop(self, account: Account, webhook: Webhook, body: dict[str, Any]) -> None:
+        """Record a delivery that was never tried, and say so in the log, at
+        most once per ``DROP_LOG_INTERVAL``."""
+        reason = f"dropped: {self._waiting} deliveries were already waiting (the mock keeps at most {self.max_waiting})"
+        self._attempts[account.id].append(Attempt(webhook.id, body["uuid"], body["action"], 1, webhook.url, account.clock.now(), None, reason))
+        self._dropped += 1
+        now = time.monotonic()
+        if now - self._drop_logged_at >= DROP_LOG_INTERVAL:
+            log.warning(
+                "webhook deliveries dropped: %d more (%d in all), %d already waiting for slow receivers",
+                self._dropped - self._dropped_logged,
+                self._dropped,
+                self._waiting,
+            )
+            self._dropped_logged, self._drop_logged_at = self._dropped, now
 
-        if self._ssl is None:
-            self._ssl = ssl.create_default_context()
-        async with httpx.AsyncClient(verify=self._ssl, trust_env=False, timeout=self.timeout) as http:
+    async def _deliver(self, account: Account, webhook: Webhook, body: dict[str, Any]) -> None:
+        """Send with retries, each attempt in its turn.  Unless ``remote``
+        is on, only loopback hosts are sent to: a mock in a test run never
+        reaches off the machine; the refusal is recorded as an attempt so
+        the test can see why.  The job counts as waiting (toward
+        ``MAX_WAITING``) whenever it is not sending."""
+        try:
+            if not self.remote and not is_loopback(urlsplit(webhook.url).hostname or ""):
+                refusal = "not sent: the host is not loopback and remote deliveries are off (serve --remote-webhooks turns them on)"
+                self._attempts[account.id].append(Attempt(webhook.id, body["uuid"], body["action"], 1, webhook.url, account.clock.now(), None, refusal))
+                return
             for number, delay in enumerate((0.0, *self.retry_delays), start=1):
                 if delay:
                     await asyncio.sleep(delay)
-                status, error = await self._send(http, webhook, body)
+                status, error = await self._attempt(account, webhook, body)
                 attempt = Attempt(webhook.id, body["uuid"], body["action"], number, webhook.url, account.clock.now(), status, error)
                 self._attempts[account.id].append(attempt)
                 if attempt.delivered:
                     return
+        finally:
+            self._waiting -= 1
+            if self._congested and self._waiting == 0:
+                self._congested = False
+                log.warning("webhook deliveries are no longer waiting")
 
-    async def _send(self, http: httpx.AsyncClient, webhook: Webhook, body: dict[str, Any]) -> tuple[int | None, str | None]:
+    async def _attempt(self, account: Account, webhook: Webhook, body: dict[str, Any]) -> tuple[int | None, str | None]:
+        """One attempt, once a slot overall and one for its webhook are free."""
+        key = (account.id, webhook.id)
+        gate, users = self._webhook_slots.get(key) or (asyncio.Semaphore(self.per_webhook), 0)
+        self._webhook_slots[key] = (gate, users + 1)
+        try:
+            if (gate.locked() or self._slots.locked()) and not self._congested:
+                self._congested = True
+                log.warning("webhook deliveries are waiting: receivers are slow (at most %d in flight, %d per webhook)", self.in_flight, self.per_webhook)
+            async with gate, self._slots:
+                self._waiting -= 1
+                try:
+                    return await self._send(webhook, body)
+                finally:
+                    self._waiting += 1
+        finally:
+            gate, users = self._webhook_slots[key]
+            if users == 1:
+                del self._webhook_slots[key]
+            else:
+                self._webhook_slots[key] = (gate, users - 1)
+
+    async def _send(self, webhook: Webhook, body: dict[str, Any]) -> tuple[int | None, str | None]:
+        """POST once, on a connection of its own, within ``timeout`` seconds
+        in all (httpx's own timeout bounds each read, not a receiver that
+        trickles its answer)."""
         import httpx
 
+        if self._ssl is None:
+            self._ssl = ssl.create_default_context()
         try:
-            response = await http.post(webhook.url, **credentials(webhook.auth), **encoded(webhook.type, body))
+            async with httpx.AsyncClient(verify=self._ssl, trust_env=False, timeout=self.timeout) as http:
+                response = await asyncio.wait_for(http.post(webhook.url, **credentials(webhook.auth), **encoded(webhook.type, body)), self.timeout)
+        except asyncio.TimeoutError:
+            return None, f"TimeoutError: no answer within {self.timeout:g}s"
         except httpx.HTTPError as error:
             return None, f"{type(error).__name__}: {error}".rstrip(": ")
         return response.status_code, None

@@ -29,6 +29,7 @@ from portal_mock.http import control, portal
 from portal_mock.http.bodies import ClientGone
 from portal_mock.http.faults import apply_fault
 from portal_mock.http.record import RequestRecord
+from portal_mock.http.server import READ_TIMED_OUT
 from portal_mock.http.wire import PortalError, Reply, problem_response
 from portal_mock.scenarios.reload import watch_scenarios
 
@@ -63,6 +64,12 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     elif exc.status_code == 405:
         message = f"{request.method} is not allowed on {path}; use {exc.headers.get('Allow') if exc.headers else 'another method'}."
     return PortalError(exc.status_code, message, headers=exc.headers).response()
+
+
+async def _client_gone(request: Request, exc: Exception) -> Response:
+    """A control request whose client left mid-body: nobody reads the
+    answer, and nothing went wrong inside the mock, so nothing is logged."""
+    return Response(status_code=408 if request.scope.get(READ_TIMED_OUT) else CLIENT_GONE)
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
@@ -111,7 +118,7 @@ class PortalLayer:
             try:
                 answer = await self.portal.answer(scope, receive, record)
             except ClientGone:
-                status = CLIENT_GONE
+                status = 408 if scope.get(READ_TIMED_OUT) else CLIENT_GONE
                 return
             except Exception as error:
                 answer = self._internal_error(scope, record, error)
@@ -202,7 +209,7 @@ def create_app(settings: Settings | None = None) -> PortalApp:
     app = PortalApp(
         routes=[control.routes()] if state.settings.admin else [],
         lifespan=lifespan,
-        exception_handlers={PortalError: _portal_error, Problem: _problem, HTTPException: _http_error, Exception: _server_error},
+        exception_handlers={ClientGone: _client_gone, PortalError: _portal_error, Problem: _problem, HTTPException: _http_error, Exception: _server_error},
     )
     app.state.mock = state
     return app

@@ -26,17 +26,36 @@ def bundled_dir() -> Path:
 
 
 def scenario_files(directory: Path) -> list[Path]:
-    """The ``*.yaml``/``*.yml`` files directly inside ``directory``, sorted.
-    Links that lead outside the directory are skipped: names and files never
-    reach beyond the directories the server was given."""
+    """The scenario files directly inside ``directory``, sorted (see
+    ``scenario_entries``; what it refuses is left out)."""
+    return scenario_entries(directory)[0]
+
+
+def scenario_entries(directory: Path) -> tuple[list[Path], list[Problem]]:
+    """The ``*.yaml``/``*.yml`` files directly inside ``directory``, sorted,
+    and a problem for each such name that cannot be read as one: a link
+    that leads outside the directory (names and files never reach beyond
+    the directories the server was given) or something that is not a
+    regular file (a directory, a pipe).  Refusing them rather than passing
+    over them means a file replaced by a link stops a start-up or a reload
+    with a reason, instead of silently taking its scenario and keys away.
+    Hidden names (``.draft.yaml``, an editor's or an atomic write's
+    temporary file) are not scenario files."""
     if not directory.is_dir():
-        return []
+        return [], []
     root = directory.resolve()
-    found = []
+    found: list[Path] = []
+    problems: list[Problem] = []
     for path in sorted(directory.iterdir()):
-        if path.suffix in (".yaml", ".yml") and path.is_file() and path.resolve().parent == root:
+        if path.suffix not in (".yaml", ".yml") or path.name.startswith("."):
+            continue
+        if path.resolve().parent != root:
+            problems.append(Problem(str(path), 1, 1, f"not read: a link to {path.resolve()}, outside {root}; copy the file into the directory instead"))
+        elif not path.is_file():
+            problems.append(Problem(str(path), 1, 1, "not read: not a regular file"))
+        else:
             found.append(path)
-    return found
+    return found, problems
 
 
 @dataclass
@@ -77,7 +96,8 @@ def user_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     problems: list[Problem] = []
     for path in paths:
         if path.is_dir():
-            found = scenario_files(path)
+            found, refused = scenario_entries(path)
+            problems.extend(refused)
         elif path.is_file():
             found = [path]
         else:
@@ -142,13 +162,16 @@ def load_catalog(paths: Iterable[Path | str] = ()) -> Catalog:
     return Catalog(scenarios, notices, given, tuple(files))
 
 
-def fingerprint(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
-    """What changes when a user edits, adds or removes a scenario file."""
-    marks = []
-    for file in user_files(paths)[0]:
+def fingerprint(paths: Iterable[Path]) -> tuple[tuple[str, int, int, int, int], ...]:
+    """What changes when a user edits, adds, removes, replaces (by a link
+    too) or changes the permissions of a scenario file."""
+    files, refused = user_files(paths)
+    marks = [(problem.path, -1, -1, -1, -1) for problem in refused]
+    for file in files:
         try:
             stat = file.stat()
         except OSError:
+            marks.append((str(file), -1, -1, -1, -1))
             continue
-        marks.append((str(file), stat.st_mtime_ns, stat.st_size))
+        marks.append((str(file), stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino))
     return tuple(marks)

@@ -4,7 +4,10 @@ The watcher polls file sizes and modification times (cheap for a handful of
 small files, and needs no platform file-notification support), rebuilds the
 whole catalog in a worker thread when anything changed, and installs it on
 the event loop only when every file is valid.  An invalid edit is logged with
-its ``file:line:col`` problems and the last good set keeps serving.
+its ``file:line:col`` problems and the last good set keeps serving; a file
+that cannot be read as one (a link out of its directory, a pipe, a file
+that cannot be opened) is such a problem too, so a scenario never vanishes
+with its keys while the log says all is well.
 """
 
 from __future__ import annotations
