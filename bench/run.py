@@ -868,14 +868,16 @@ def journal_note() -> str:
 def uvicorn_settings() -> str:
     """What ``portal_mock/http/server.py`` tells uvicorn, read from the config it
     builds (loaded by path, as ``bare_app.py`` does) rather than restated."""
+    import uvicorn
     from bare_app import app, load_live
 
-    config = load_live().uvicorn_config(app)
+    config = uvicorn.Config(app, access_log=False, **load_live().SETTINGS)
     loop = "uvloop" if config.loop == "auto" and installed("uvloop") else config.loop
     parser = "httptools" if config.http == "auto" and installed("httptools") else config.http
     return (
         f"loop `{config.loop}` ({loop}), HTTP parser `{config.http}` ({parser}), access log {'on' if config.access_log else 'off'},"
-        f" lifespan `{config.lifespan}`"
+        f" lifespan `{config.lifespan}`; portal-mock also reads every request through its connection limits"
+        " (`GuardedProtocol`, httptools' protocol with the read timeout and header bound)"
     )
 
 
@@ -924,7 +926,7 @@ def report(
         f" uvloop {version_of('uvloop')}, httptools {version_of('httptools')}, Faker {version_of('Faker')}",
         f"- Load generator: {load.name} ({load.version()}), one thread; {args.duration} s per run after {args.warmup} s of warm-up;"
         f" median of {args.rounds} round(s), the two servers alternating",
-        f"- Both servers: `portal_mock.http.server.uvicorn_config` ({uvicorn_settings()}), one worker; portal-mock with `--task-delay 0`",
+        f"- Both servers: `portal_mock.http.server.SETTINGS` ({uvicorn_settings()}), one worker; portal-mock with `--task-delay 0`",
         "",
         "## Throughput and latency",
         "",

@@ -24,8 +24,6 @@ import uvicorn
 from starlette.types import ASGIApp
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from portal_mock.http.wire import PortalError
-
 log = logging.getLogger("portal_mock")
 
 READ_TIMED_OUT = "portal_mock.read_timed_out"
@@ -184,6 +182,10 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def _refuse(self, status: int, message: str) -> None:
         log.warning("refused a request from %s: %d %s", f"{self.client[0]}:{self.client[1]}" if self.client else "?", status, message)
+        # Imported here: the bench's baseline loads this module on its own,
+        # without the package, and never refuses.
+        from portal_mock.http.wire import PortalError
+
         answer = PortalError(status, message).reply()
         head = [f"HTTP/1.1 {status} {REFUSALS[status]}\r\n".encode()]
         head.extend(name + b": " + value + b"\r\n" for name, value in [*self.server_state.default_headers, *answer.headers])
@@ -254,13 +256,18 @@ class MockServer(uvicorn.Server):
                 transport.close()
 
 
+SETTINGS: dict[str, object] = {"lifespan": "on", "log_level": "warning", "server_header": False}
+"""uvicorn's settings for every portal-mock server, which the bench's
+baseline runs with too: uvloop and httptools where installed (uvicorn's
+default), and a lifespan, which runs the scenario watcher."""
+
+
 def uvicorn_config(app: ASGIApp, access_log: bool = False, limits: Limits | None = None) -> uvicorn.Config:
-    """The settings every portal-mock server runs with (see bench/RESULTS.md
-    for why): uvloop and httptools where installed, the ``Limits`` on
-    every connection, and no uvicorn access log unless asked for (``serve
-    --access-log`` logs through the app instead: see ``log_access``).  The
-    lifespan runs the scenario watcher."""
-    return ServerConfig(app, limits or Limits(), lifespan="on", access_log=access_log, log_level="warning", server_header=False)
+    """The configuration every portal-mock server runs with (see
+    bench/RESULTS.md for why): ``SETTINGS``, the ``Limits`` on every
+    connection, and no uvicorn access log unless asked for (``serve
+    --access-log`` logs through the app instead: see ``log_access``)."""
+    return ServerConfig(app, limits or Limits(), access_log=access_log, **SETTINGS)
 
 
 def log_access() -> None:
