@@ -25,7 +25,7 @@ def problems(text: str) -> list[str]:
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("name: x\nrules:\n  - match: {action: [ticket:add}\n", "s.yaml:3:32: YAML: expected ',' or ']'"),
+        ("name: x\nrules:\n  - match: {action: [ticket:add}\n", "s.yaml:3:32: YAML: did not find expected ',' or ']'"),
         ("name: x\ncolour: red\n", "s.yaml:2:1: unknown key 'colour'"),
         ("name: x\nrules:\n  - match: {action: ticket:ad}\n    latency: 1s\n", "s.yaml:3:21: unknown action 'ticket:ad'"),
         ("name: x\nrules:\n  - latency: 5x\n", "s.yaml:3:14: bad duration '5x'"),
