@@ -362,3 +362,34 @@ def test_an_internal_error_reaches_the_listeners_and_the_journal(control, live, 
     assert journaled == before, "listeners hear before the request is journaled, which is after the answer is sent"
     (entry,) = control.requests(key=key, status=500)["requests"]
     assert entry["error"] == text
+
+
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/__mock/clock/advance", b'{"seconds": 1e999}'),
+        ("/__mock/clock/advance", b'{"seconds": 1e300}'),
+        ("/__mock/clock/set", b'{"time": 1e20}'),
+    ],
+)
+def test_a_clock_value_no_date_can_say_is_refused_and_the_account_keeps_answering(control, live, path, body):
+    # Each of these used to be accepted, and broke the account's next
+    # ticket:add or ticket:list (an Infinity in the JSON, a timestamp out of range).
+    minted = control.mint_key(clock="manual")
+    refused = httpx.post(f"{live.url}{path}", content=body.replace(b"}", b', "key": "' + minted.key.encode() + b'"}'), verify=TLS)
+    assert refused.status_code == 422, refused.text
+    assert "Traceback" not in refused.text
+    with portal(live, minted.key) as http:
+        assert http.post("/v1/ticket", json=TICKET).status_code == 202
+        assert http.get("/v1/ticket").status_code == 200
+    assert httpx.get(f"{live.url}/__mock/tasks", verify=TLS).status_code == 200
+
+
+def test_advancing_past_the_last_date_is_a_conflict_that_moves_nothing(control):
+    minted = control.mint_key(clock="manual")
+    now = control.clock(key=minted.key)["now"]
+    control.set_clock(253_402_300_000, key=minted.key)
+    with pytest.raises(ControlAPIError) as refused:
+        control.advance(3600, key=minted.key)
+    assert refused.value.status == 409 and "9999" in str(refused.value)
+    assert control.clock(key=minted.key)["now"] == 253_402_300_000 > now

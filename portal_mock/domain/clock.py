@@ -41,6 +41,11 @@ class RealClock:
         return {"kind": self.kind, "now": self.now()}
 
 
+LATEST = 253_402_300_799.0
+"""The last second a date can say (9999-12-31 23:59:59 UTC): no clock moves
+past it, or every date the mock writes after that would fail to format."""
+
+
 class ManualClock:
     """Starts at the wall time of its creation and moves only when told to.
 
@@ -59,12 +64,16 @@ class ManualClock:
     def advance(self, seconds: float) -> float:
         if seconds < 0:
             raise ValueError("a clock cannot be moved backwards")
+        if self._now + seconds > LATEST:
+            raise ValueError("a clock cannot pass the end of year 9999")
         self._now += seconds
         return self._now
 
     def set(self, timestamp: float) -> float:
         if timestamp < self._now:
             raise ValueError("a clock cannot be moved backwards")
+        if timestamp > LATEST:
+            raise ValueError("a clock cannot pass the end of year 9999")
         self._now = timestamp
         return self._now
 

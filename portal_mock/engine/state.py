@@ -24,7 +24,7 @@ from typing import Any
 
 from portal_mock.catalog import BLUEPRINT, KINDS, PERMISSIONS
 from portal_mock.domain.accounts import Account, Key, Registry
-from portal_mock.domain.clock import ClockSpec, ManualClock, parse_clock
+from portal_mock.domain.clock import LATEST, ClockSpec, ManualClock, parse_clock
 from portal_mock.domain.errors import BadRequest, Conflict, Invalid, NotFound, UnknownName
 from portal_mock.domain.fakedata import FakeData
 from portal_mock.domain.people import Person
@@ -260,6 +260,9 @@ class MockState:
         clock; return the accounts moved once what fell due is resolved and
         delivered."""
         moved = self._manual_clocks(token)
+        beyond = [account.id for account, clock in moved if clock.now() + seconds > LATEST]
+        if beyond:
+            raise Conflict(f"That would move the clock of account(s) {beyond} past the end of year 9999, the last date the mock can write; advance by less.")
         for _, clock in moved:
             clock.advance(seconds)
         return await self._settled(moved)

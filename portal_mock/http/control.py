@@ -22,7 +22,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from portal_mock.catalog import PERMISSIONS
 from portal_mock.domain.accounts import Account, Key
-from portal_mock.domain.clock import CLOCK_PATTERN, parse_clock
+from portal_mock.domain.clock import CLOCK_PATTERN, LATEST, parse_clock
 from portal_mock.domain.errors import Invalid, Problem
 from portal_mock.domain.redaction import bearer_token, redact
 from portal_mock.domain.tasks import OUTCOMES, STATUSES
@@ -109,12 +109,12 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("clock", "GET", "/clock", "Read the clock (the server's, or a key's account's)", query={"key": _STRING}, statuses=(200, 404)),
     Operation(
         "clock_advance", "POST", "/clock/advance", "Move manual clocks forward, resolving what falls due",
-        _body({"seconds": {"type": "number", "minimum": 0}, "key": _KEY}, "seconds"),
+        _body({"seconds": {"type": "number", "minimum": 0, "maximum": LATEST}, "key": _KEY}, "seconds"),
         statuses=(200, 404, 409, 422),
     ),
     Operation(
         "clock_set", "POST", "/clock/set", "Set manual clocks to a unix time (never backwards)",
-        _body({"time": {"type": "number", "minimum": 0}, "key": _KEY}, "time"),
+        _body({"time": {"type": "number", "minimum": 0, "maximum": LATEST}, "key": _KEY}, "time"),
         statuses=(200, 404, 409, 422),
     ),
     Operation(
