@@ -284,3 +284,15 @@ def test_ordering_a_site_plan_refuses_a_package_of_no_account_and_names_missing_
     assert set(unknown.json()["errors"]) == {"package_id"}
     with as_key(client, client.another_key(["service view"])) as viewer:
         assert viewer.post("/v1/site/plan", json={"domain": "site.example.com", "package_id": 1}).status_code == 403
+
+
+def test_a_stencil_is_found_under_its_own_site_only(sample):
+    # /v1/site/{A}/stencil/{id} names a stencil of site A: one of site B's
+    # is a 404 there, for reading and for deleting alike.
+    http = sample.http
+    shop, blog = (http.get(f"/v1/site/{site}/stencil").json() for site in (4101, 4102))
+    assert shop and blog
+    assert http.get(f"/v1/site/4101/stencil/{shop[0]['id']}").status_code == 200
+    assert http.get(f"/v1/site/4101/stencil/{blog[0]['id']}").status_code == 404
+    assert http.delete(f"/v1/site/4101/stencil/{blog[0]['id']}").status_code == 404
+    assert http.get(f"/v1/site/4102/stencil/{blog[0]['id']}").status_code == 200

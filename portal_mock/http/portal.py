@@ -30,7 +30,7 @@ from portal_mock.domain.accounts import Key
 from portal_mock.domain.errors import Invalid, NotFound, Problem
 from portal_mock.domain.listing import Ordered, parse, select
 from portal_mock.domain.redaction import bearer_token
-from portal_mock.domain.shapes import lookup, references
+from portal_mock.domain.shapes import Ref, lookup, references
 from portal_mock.domain.tasks import API_VERSION, Task, TaskPlan
 from portal_mock.domain.validation import clean, validate
 from portal_mock.domain.webhooks import is_loopback
@@ -109,14 +109,20 @@ class Call:
         """The ids the path names, each checked to exist now (404 otherwise):
         the action's own record (``{id}``) and the others by placeholder."""
         target, others = None, {}
+        found: dict[str, Any] = {}
         for name, kind in self.action.targets.items():
             id = self.id(name, kind)
-            if key.account.collection(kind).get(id) is None:
+            found[name] = key.account.collection(kind).get(id)
+            if found[name] is None:
                 raise NotFound.of(kind)
             if name == "id":
                 target = id
             else:
                 others[name] = id
+        for child, field, parent in _NESTING.get(self.action.name, ()):
+            if lookup(found[child], f"{field}.id") != found[parent]["id"]:
+                # A stencil of another site is not under this one.
+                raise NotFound.of(self.action.targets[child])
         return target, others
 
     def listed(self, store: Ordered, parent: tuple[str, int] | None = None) -> Reply:
@@ -259,6 +265,25 @@ async def auth_login(call: Call, key: Key) -> Reply:
 
 _REFERENCES = {action.name: references(KINDS[action.resource].shape) for action in ACTIONS if action.resource in KINDS}
 """Each action's input fields that name another resource, by the kind named."""
+
+
+def _nesting(action: Action) -> list[tuple[str, str, str]]:
+    """``(child placeholder, its parent field, parent placeholder)`` for each
+    record the path names under its parent (``/v1/site/{account_id}/stencil/{id}``)."""
+    nested = []
+    for child, kind in action.targets.items():
+        declared = KINDS.get(kind)
+        field = declared.parent if declared is not None else None
+        leaf = declared.shape.get(field) if declared is not None and field else None
+        parent_kind = leaf.kind if isinstance(leaf, Ref) else None
+        for parent, other in action.targets.items():
+            if field is not None and parent != child and other == parent_kind:
+                nested.append((child, field, parent))
+    return nested
+
+
+_NESTING = {action.name: nesting for action in ACTIONS if (nesting := _nesting(action))}
+"""Each action whose path names a record under its parent, checked on every request, so worked out once."""
 
 
 async def webhook_add(call: Call, key: Key) -> Reply:
