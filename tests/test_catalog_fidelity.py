@@ -38,8 +38,9 @@ def list_action(kind: str) -> Action | None:
     return next((a for a in ACTIONS if a.mode == LIST and a.resource == kind and not a.targets), None)
 
 
-def first_id(http: httpx.Client, kind: str) -> int:
-    """The id of the account's first ``kind``, found as a client finds it."""
+def first_id(http: httpx.Client, kind: str) -> Any:
+    """The id (or the key a path names it by) of the account's first
+    ``kind``, found as a client finds it."""
     if kind == "user":
         return http.get("/v1/user/self").json()["user"]["id"]
     if kind == "client":
@@ -54,7 +55,7 @@ def first_id(http: httpx.Client, kind: str) -> int:
         listing_path = listing.path
     items = http.get(listing_path).json()
     assert items, f"the sample account has no {kind}; add some to sample-account.yaml"
-    return items[0]["id"]
+    return items[0][KINDS[kind].key if kind in KINDS else "id"]
 
 
 def made(http: httpx.Client, path: str, body: dict[str, Any]) -> int:

@@ -49,13 +49,18 @@ class Kind:
     parent: str | None = None
     """The field referencing the parent (a DNS record's ``zone``): deleting
     the parent deletes its children, and a nested list shows only them."""
+    key: str = "id"
+    """The field a path names a record by, and ``uri`` is written with: a
+    datashare is addressed by its ``uuid``."""
 
     def uri_of(self, id: int) -> str | None:
-        return self.uri.format(id=id) if self.uri else None
+        """The show path of the record ``id``, for a kind addressed by id."""
+        return self.uri.format(id=id) if self.uri and self.key == "id" else None
 
     def reference(self, record: Mapping[str, Any]) -> dict[str, Any]:
         identity = record.get("identity")
-        return reference(record["id"], str(identity if identity is not None else record["id"]), self.scope, self.uri_of(record["id"]))
+        uri = self.uri.format(**{self.key: record[self.key]}) if self.uri else None
+        return reference(record["id"], str(identity if identity is not None else record["id"]), self.scope, uri)
 
     @property
     def schema(self) -> dict[str, Any]:
@@ -85,6 +90,11 @@ class Records:
 
     def get(self, id: int) -> Record | None:
         return self._by_id.get(id)
+
+    def find(self, field: str, value: Any) -> Record | None:
+        """The record whose ``field`` is ``value`` (a kind addressed by
+        another field than its id; such kinds hold a handful of records)."""
+        return next((record for record in self._by_id.values() if record.get(field) == value), None)
 
     def all(self) -> list[Record]:
         by_id = self._by_id

@@ -111,11 +111,16 @@ class Call:
         target, others = None, {}
         found: dict[str, Any] = {}
         for name, kind in self.action.targets.items():
-            id = self.id(name, kind)
-            found[name] = key.account.collection(kind).get(id)
+            declared = KINDS.get(kind)
+            if declared is not None and declared.key != "id":
+                found[name] = key.account.collection(kind).find(declared.key, self.params[name])
+                id = found[name]["id"] if found[name] is not None else 0
+            else:
+                id = self.id(name, kind)
+                found[name] = key.account.collection(kind).get(id)
             if found[name] is None:
                 raise NotFound.of(kind)
-            if name == "id":
+            if name == "id" or (kind == self.action.resource and declared is not None and name == declared.key):
                 target = id
             else:
                 others[name] = id
@@ -295,11 +300,34 @@ async def webhook_add(call: Call, key: Key) -> Reply:
 
 
 Handler = Callable[[Call, Key], Awaitable[Reply]]
+async def datashare_open(call: Call, key: Key) -> Reply:
+    """The secret, and one use counted: a share is gone once it has been
+    opened ``max_uses`` times or its expiration date has passed, as the
+    vendor deletes it then (a 404 from then on)."""
+    target, _ = call.addressed(key)
+    assert target is not None
+    world = key.account.world
+    share = world.records("datashare").get(target)
+    assert share is not None
+    if share["expiration_date"] <= key.account.clock.now():
+        world.delete("datashare", target)
+        raise NotFound.of("datashare")
+    assert call.action.returns is not None
+    answer = world.answer(call.action.returns, {}, share)
+    share["uses"] += 1
+    if share["uses"] >= share["max_uses"]:
+        world.delete("datashare", target)
+    else:
+        world.records("datashare").changed()
+    return reply(answer)
+
+
 HANDLERS: dict[str, Handler] = {
     "task:show": task_show,
     "webhook:add": webhook_add,
     "api-token:add": api_token_add,
     "auth:login": auth_login,
+    "datashare:open": datashare_open,
 }
 """Actions whose answer is not their mode's."""
 BY_MODE: dict[str, Handler] = {LIST: listed, SHOW: show, QUEUED: queue, IMMEDIATE: immediate, CREATED: created}
