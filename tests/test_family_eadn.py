@@ -75,3 +75,28 @@ def test_eadn_needs_a_key_and_its_permission(client, anonymous):
         assert key.get("/v1/eadn/1").status_code == 403
         assert key.post("/v1/eadn/1/purge").status_code == 403
         assert key.get("/v1/eadn/1/usage").status_code == 403
+
+
+def test_a_sites_eadn_account_is_the_one_serving_it(sample):
+    http, _ = sample
+    # An EADN account's cloud account is a site: the site pages show it
+    # (and its usage) by the site's id, its cloud account named "site".
+    for account in http.get("/v1/eadn").json():
+        site = account["cloud_account"]
+        assert http.get(site["metadata"]["uri"]).status_code == 200
+        shown = http.get(f"/v1/site/{site['id']}/eadn")
+        assert shown.status_code == 200
+        assert shown.json() == {**{k: v for k, v in account.items() if k != "cloud_account"}, "site": site}
+        usage = http.get(f"/v1/site/{site['id']}/eadn/usage").json()
+        assert usage["site"] == site and usage["eadn_account"]["id"] == account["id"]
+
+
+def test_a_site_without_an_eadn_account_answers_404(sample, control):
+    http, key = sample
+    made = http.post("/v1/site", json={"service_id": http.get("/v1/service").json()[0]["id"], "domain": "plain.example.net"})
+    assert made.status_code == 202
+    control.advance(3600, key=key)
+    site = http.get(made.headers["location"]).json()["resource"]
+    assert http.get(f"/v1/site/{site['id']}/eadn").status_code == 404
+    assert http.get(f"/v1/site/{site['id']}/eadn/usage").status_code == 404
+    assert http.get("/v1/site/999999999/eadn").status_code == 404

@@ -130,6 +130,19 @@ class Call:
                 raise NotFound.of(self.action.targets[child])
         return target, others
 
+    def one(self, key: Key, store: Any) -> Any:
+        """The record a show or immediate action answers about: the one the
+        path names; else the one under the parent the path names (a site's
+        EADN account); else the account's first (``client:self``)."""
+        target, others = self.addressed(key)
+        if target is not None:
+            return store.get(target)
+        declared = KINDS.get(self.action.resource or "")
+        for name, id in others.items():
+            if declared is not None and declared.parent and _PARENT_KINDS.get(declared.name) == self.action.targets[name]:
+                return next((record for record in store.all() if lookup(record, f"{declared.parent}.id") == id), None)
+        return store.first()
+
     def listed(self, store: Ordered, parent: tuple[str, int] | None = None) -> Reply:
         """A list endpoint's answer: the requested page and its ``Content-Range``."""
         fields = self.action.fields
@@ -162,8 +175,7 @@ async def show(call: Call, key: Key) -> Reply:
     account's one record of a kind without ids), or a 404."""
     kind = kind_of(call.action)
     store = key.account.collection(kind)
-    target, _ = call.addressed(key)
-    found = store.get(target) if target is not None else store.first()
+    found = call.one(key, store)
     if found is None:
         raise NotFound.of(kind)
     return reply(store.render(found))
@@ -190,8 +202,7 @@ async def immediate(call: Call, key: Key) -> Reply:
     subject = None
     if action.resource is not None:
         store = key.account.collection(action.resource)
-        target, _ = call.addressed(key)
-        subject = store.get(target) if target is not None else store.first()
+        subject = call.one(key, store)
         if subject is None:
             raise NotFound.of(action.resource)
         if action.returns is None:
@@ -279,13 +290,16 @@ def _nesting(action: Action) -> list[tuple[str, str, str]]:
     for child, kind in action.targets.items():
         declared = KINDS.get(kind)
         field = declared.parent if declared is not None else None
-        leaf = declared.shape.get(field) if declared is not None and field else None
-        parent_kind = leaf.kind if isinstance(leaf, Ref) else None
         for parent, other in action.targets.items():
-            if field is not None and parent != child and other == parent_kind:
+            if field is not None and parent != child and other == _PARENT_KINDS.get(kind):
                 nested.append((child, field, parent))
     return nested
 
+
+_PARENT_KINDS = {
+    kind.name: leaf.kind for kind in KINDS.values() if kind.parent and isinstance(leaf := kind.shape.get(kind.parent), Ref)
+}
+"""Each nested kind → the kind of its parent."""
 
 _NESTING = {action.name: nesting for action in ACTIONS if (nesting := _nesting(action))}
 """Each action whose path names a record under its parent, checked on every request, so worked out once."""
