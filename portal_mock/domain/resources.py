@@ -18,6 +18,7 @@ the task changes nothing.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import weakref
 from bisect import insort
@@ -30,7 +31,7 @@ from portal_mock.domain.errors import Rejected
 from portal_mock.domain.fakedata import FakeData
 from portal_mock.domain.listing import OrderCache
 from portal_mock.domain.people import reference
-from portal_mock.domain.shapes import Context, Shape, apply, draw, schema_of
+from portal_mock.domain.shapes import Context, Shape, apply, derive, draw, schema_of
 
 Record = dict[str, Any]
 
@@ -373,8 +374,11 @@ def perform(effect: Effect, world: World, kind: str, target: int | None, input: 
     elif isinstance(effect, Transition):
         if record.get(effect.field) in effect.refuse:
             raise Rejected(f"The {kind} {named['identity']} is already {record.get(effect.field)}.")
-        record[effect.field] = effect.to
-        record.update(effect.also)
+        # Copies: the declaration's values are shared by every record of
+        # every account, and a later edit changes a record's in place.
+        record[effect.field] = copy.deepcopy(effect.to)
+        record.update(copy.deepcopy(dict(effect.also)))
+        derive(store.kind.shape, record)
         store.changed()
     elif isinstance(effect, Attach):
         found = world.resolve(effect.kind, int(input[effect.input]), store.fake, at)
