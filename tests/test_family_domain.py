@@ -6,24 +6,10 @@ from __future__ import annotations
 import httpx
 from helpers import TLS
 
-from portal_mock.catalog import PERMISSIONS
+from portal_mock.catalog import BY_NAME, PERMISSIONS
 
-EXAMPLE = {
-    "domain_name": "example.horse",
-    "term": 12,
-    "contact": {
-        "technical": {
-            "first_name": "William",
-            "last_name": "Louis",
-            "address1": "21700 Melrose Ave",
-            "country": "US",
-            "state": "MI",
-            "zip": "48075",
-            "city": "Southfield",
-            "email": "william@example.com",
-        }
-    },
-}
+EXAMPLE = BY_NAME["domain:add"].example
+"""The vendor's example request."""
 
 
 def test_the_vendor_example_orders_a_service(client):

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from portal_mock.catalog.cloud_server import IDS
 from portal_mock.catalog.model import ID, LIST, QUEUED, SHOW, TEXT, Action, Family
+from portal_mock.catalog.service import billing_info
 from portal_mock.domain.resources import Create, Delete, Kind
-from portal_mock.domain.shapes import Fake, Format, Id, Listed, Metadata, Number, Pick, Ref, Refs, When
+from portal_mock.domain.shapes import Fake, Format, Id, Listed, Metadata, Number, Ref, Refs, When
 
 TRAFFIC = {"total": 0, "billable": 0}
 
@@ -40,16 +41,7 @@ ENTERPRISE_CLOUD = Kind(
         "status": "enabled",
         "addons": Refs("package-addon", (0, 0)),
         "bandwidth_info": {"used": TRAFFIC, "projected": TRAFFIC, "previous": TRAFFIC, "given": "0", "type": "GB"},
-        "billing_info": {
-            "type": "monthly",
-            "term": 1,
-            "amount": Number(10000, 90000, places=2),
-            "is_overdue": False,
-            "last_bill_date": When((-30, -1)),
-            "next_bill_date": When((1, 30)),
-            "bill_day": Pick(tuple(str(day) for day in range(1, 29))),
-            "auto_renew": "yes",
-        },
+        "billing_info": billing_info(Number(10000, 90000, places=2), term=1),
         "cancellation_info": {"can_cancel": True},
         "cloud": Ref("cloud", input="cloud_id"),
         "cloud_servers": Refs("enterprise-cloud-node", (0, 0)),

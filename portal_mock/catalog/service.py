@@ -4,9 +4,27 @@ sites each belong to one.  Add-ons are set on and removed from a service's
 
 from __future__ import annotations
 
+from typing import Any
+
 from portal_mock.catalog.model import ID, LIST, QUEUED, SHOW, Action, Family
 from portal_mock.domain.resources import Attach, Detach, Edit, Kind
 from portal_mock.domain.shapes import Fake, Format, Id, Metadata, Number, Pick, Ref, Refs, When
+
+
+def billing_info(amount: Number, term: int | None = None) -> dict[str, Any]:
+    """How a service (or a cluster, which is one) is billed: monthly, on a
+    drawn day, renewing."""
+    return {
+        "type": "monthly",
+        **({"term": term} if term is not None else {}),
+        "amount": amount,
+        "is_overdue": False,
+        "last_bill_date": When((-30, -1)),
+        "next_bill_date": When((1, 30)),
+        "bill_day": Pick(tuple(str(day) for day in range(1, 29))),
+        "auto_renew": "yes",
+    }
+
 
 SERVICE = Kind(
     "service",
@@ -17,15 +35,7 @@ SERVICE = Kind(
         "identity": Format("{package.identity} - {nickname}"),
         "status": "enabled",
         "addons": Refs("package-addon", (0, 0)),
-        "billing_info": {
-            "type": "monthly",
-            "amount": Number(1000, 20000, places=2),
-            "is_overdue": False,
-            "last_bill_date": When((-30, -1)),
-            "next_bill_date": When((1, 30)),
-            "bill_day": Pick(tuple(str(day) for day in range(1, 29))),
-            "auto_renew": "yes",
-        },
+        "billing_info": billing_info(Number(1000, 20000, places=2)),
         "cancellation_info": {"can_cancel": True},
         "client": Ref("client"),
         "contract": None,
