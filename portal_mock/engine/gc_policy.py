@@ -31,8 +31,11 @@ def _freeze_after_older_collections(phase: str, info: dict[str, Any]) -> None:
 
 def freeze_survivors() -> None:
     """Freeze what exists now (start-up's modules and objects), and from
-    now on whatever survives each collection of generation 1 or 2."""
-    gc.collect()
+    now on whatever survives each collection of generation 1 or 2.
+
+    Start-up's own garbage (some 750 objects of import-time cycles) is
+    frozen with the rest rather than collected first: that collection was
+    8 ms of every start, for a few kilobytes."""
     gc.freeze()
     if _freeze_after_older_collections not in gc.callbacks:
         gc.callbacks.append(_freeze_after_older_collections)
