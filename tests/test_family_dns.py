@@ -60,6 +60,7 @@ def test_a_record_is_added_listed_edited_and_deleted_within_its_zone(client):
     assert [r["id"] for r in records(client, home["id"], **{"filter[type]": "AAAA"})] == [record_id]
     assert record_id not in {r["id"] for r in records(client, other["id"])}
     assert len(records(client, home["id"])) == 17
+    assert client.http.get(f"/v1/dns/zone/{home['id']}").json()["record_count"] == 17, "the zone counts what it holds"
 
     edited = client.finish(client.http.post(f"/v1/dns/record/{record_id}", json={"type": "A", "host": "api", "target": "203.0.113.7"}))
     assert edited["status"] == "success"
@@ -70,6 +71,7 @@ def test_a_record_is_added_listed_edited_and_deleted_within_its_zone(client):
     assert deleted["status"] == "success" and deleted["resource"]["id"] == record_id
     assert client.http.get(f"/v1/dns/record/{record_id}").status_code == 404
     assert len(records(client, home["id"])) == 16
+    assert client.http.get(f"/v1/dns/zone/{home['id']}").json()["record_count"] == 16
 
 
 def test_deleting_a_zone_removes_its_records_and_no_other_zone_s(client):

@@ -68,6 +68,8 @@ def test_add_node_and_remove_node_change_the_cluster_nodes(client):
     assert client.finish(adding)["status"] == "success"
     listed = nodes(client, cluster)
     assert len(listed) == 2
+    held = client.http.get(f"/v1/enterprise-cloud/{cluster['id']}").json()["cloud_servers"]
+    assert [node["id"] for node in held] == [node["id"] for node in listed], "the cluster names its nodes"
     added = next(n for n in listed if n["hostname"] == "another-server")
     path = f"/v1/enterprise-cloud/{cluster['id']}/{added['id']}"
     assert added["metadata"]["uri"] == path
@@ -77,6 +79,9 @@ def test_add_node_and_remove_node_change_the_cluster_nodes(client):
     assert client.finish(removing)["status"] == "success"
     assert client.http.get(path).status_code == 404
     assert [n["id"] for n in nodes(client, cluster)] == [n["id"] for n in listed if n["id"] != added["id"]]
+    assert [node["id"] for node in client.http.get(f"/v1/enterprise-cloud/{cluster['id']}").json()["cloud_servers"]] == [
+        n["id"] for n in listed if n["id"] != added["id"]
+    ]
     assert client.http.delete(path).status_code == 404
 
 

@@ -44,6 +44,7 @@ DNS_RECORD = Kind(
     scope="dns-record",
     uri="/v1/dns/record/{id}",
     parent="zone",
+    rollup=(("record_count", "count"),),
     shape={
         "id": Id(),
         "identity": Dotted("{host}.{zone.identity}"),

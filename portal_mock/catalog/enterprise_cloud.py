@@ -16,6 +16,7 @@ NODE = Kind(
     scope="virt-guest",
     uri=None,
     parent="cluster",
+    rollup=(("cloud_servers", "references"),),
     shape={
         "id": Id(),
         "identity": Format("{hostname}"),

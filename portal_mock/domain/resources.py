@@ -31,7 +31,7 @@ from portal_mock.domain.errors import Rejected
 from portal_mock.domain.fakedata import FakeData
 from portal_mock.domain.listing import OrderCache
 from portal_mock.domain.people import reference
-from portal_mock.domain.shapes import Context, Shape, apply, derive, draw, schema_of
+from portal_mock.domain.shapes import Context, Ref, Shape, apply, derive, draw, lookup, schema_of
 
 Record = dict[str, Any]
 
@@ -53,6 +53,10 @@ class Kind:
     key: str = "id"
     """The field a path names a record by, and ``uri`` is written with: a
     datashare is addressed by its ``uuid``."""
+    rollup: tuple[tuple[str, str], ...] = ()
+    """Fields of the parent kept from its children of this kind, each
+    ``(field, "count")`` (a zone's ``record_count``) or ``(field,
+    "references")`` (a cluster's ``cloud_servers``)."""
 
     def uri_of(self, id: int) -> str | None:
         """The show path of the record ``id``, for a kind addressed by id."""
@@ -140,12 +144,16 @@ class Records:
             insort(self._ids, record["id"])
         self._by_id[record["id"]] = record
         self.changed()
+        if self.kind.rollup:
+            self.world.roll_up(self.kind, record)
 
     def remove(self, id: int) -> Record | None:
         record = self._by_id.pop(id, None)
         if record is not None:
             self._ids.remove(id)
             self.changed()
+            if self.kind.rollup:
+                self.world.roll_up(self.kind, record)
         return record
 
     def edit(self, record: Record, input: Mapping[str, Any], now: float) -> list[str]:
@@ -241,7 +249,30 @@ class World:
                 store.make({}, now, partial)
             for _ in range(declared.stock):
                 store.make({}, now)
+            # Children that sum up into these records are made now, so the
+            # parents say what the account holds before anyone lists them.
+            for child in self.kinds.values():
+                if child.rollup and self._parent_kind(child) == kind:
+                    self.records(child.name)
         return store
+
+    def _parent_kind(self, kind: Kind) -> str | None:
+        leaf = kind.shape.get(kind.parent) if kind.parent else None
+        return leaf.kind if isinstance(leaf, Ref) else None
+
+    def roll_up(self, kind: Kind, child: Record) -> None:
+        """Bring the parent of ``child`` up to date with its children of ``kind``
+        (``Kind.rollup``), after one was added or removed."""
+        parent_kind = self._parent_kind(kind)
+        parent_id = lookup(child, f"{kind.parent}.id")
+        parents = self.records(parent_kind) if parent_kind is not None else None
+        parent = parents.get(parent_id) if parents is not None and isinstance(parent_id, int) else None
+        if parents is None or parent is None:
+            return
+        children = [record for record in self.records(kind.name).all() if lookup(record, f"{kind.parent}.id") == parent_id]
+        for field, how in kind.rollup:
+            parent[field] = len(children) if how == "count" else [kind.reference(record) for record in children]
+        parents.changed()
 
     def resolve(self, kind: str, wanted: int | None, fake: FakeData, now: float) -> dict[str, Any] | None:
         """The reference to ``kind`` ``wanted`` (``None`` when it does not
