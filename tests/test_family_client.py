@@ -216,3 +216,12 @@ def test_register_refuses_a_bad_email_a_weak_password_and_no_agreement(anonymous
     assert refused.status_code == 422
     assert set(refused.json()["errors"]) == {"email", "password", "agree_to_terms"}
     assert set(anonymous.post("/v1/register", json={}).json()["errors"]) == {"email", "password", "agree_to_terms"}
+
+
+def test_a_renamed_client_is_named_so_wherever_it_is_referenced(client):
+    assert client.http.get("/v1/user/self").json()["user"]["client"]["identity"] != "Renamed LLC"
+    resolved(client, client.http.post("/v1/client", json={"name": "Renamed LLC"}))
+    queued = client.http.post("/v1/task/webhook", json={"name": "w", "url": "http://127.0.0.1:9/hook", "resource": "-"})
+    hook = resolved(client, queued)["resource"]
+    assert client.http.get(f"/v1/task/webhook/{hook['id']}").json()["client"]["identity"] == "Renamed LLC", "a webhook added after"
+    assert client.http.get("/v1/user/self").json()["user"]["client"]["identity"] == "Renamed LLC"

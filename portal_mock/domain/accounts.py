@@ -145,9 +145,13 @@ class Account:
         return self._company
 
     def client_reference(self) -> dict[str, Any]:
-        """The account's client as webhooks name it: by its company, with
-        the ``null`` uri of every webhook example in the vendor's docs."""
-        return reference(self.client_id, self.company, "client", None)
+        """The account's client as webhooks name it: by its name (the
+        company's, until client:edit renames it), with the ``null`` uri of
+        every webhook example in the vendor's docs."""
+        name = self.company
+        if self.world.has("client") and (record := self.world.records("client").get(self.client_id)) is not None:
+            name = record.get("name") or name
+        return reference(self.client_id, name, "client", None)
 
     def queue(
         self, action: str, input: dict[str, Any], author: Person, plan: TaskPlan, target: int | None = None, params: dict[str, int] | None = None

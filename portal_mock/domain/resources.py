@@ -256,6 +256,15 @@ class World:
                     self.records(child.name)
         return store
 
+    def renamed(self, kind: Kind, record: Record) -> None:
+        """Have every reference to ``record`` that other records hold name
+        it as it is now (a client renamed by client:edit, in its users)."""
+        fresh = kind.reference(record)
+        for store in self._stores.values():
+            for other in store.all():
+                if other is not record and _rename(other, fresh):
+                    store.changed()
+
     def _parent_kind(self, kind: Kind) -> str | None:
         leaf = kind.shape.get(kind.parent) if kind.parent else None
         return leaf.kind if isinstance(leaf, Ref) else None
@@ -299,6 +308,23 @@ class World:
                     if isinstance(parent, dict) and parent.get("id") == id and parent.get("metadata", {}).get("scope") == self.kinds[kind].scope:
                         self.delete(child.name, record["id"])
         return removed
+
+
+def _rename(value: Any, fresh: Mapping[str, Any]) -> bool:
+    """Give every reference to ``fresh``'s record inside ``value`` its
+    identity; whether any changed."""
+    changed = False
+    if isinstance(value, dict):
+        meta = value.get("metadata")
+        if value.get("id") == fresh["id"] and isinstance(meta, dict) and meta.get("scope") == fresh["metadata"]["scope"] and "identity" in value:
+            changed = value["identity"] != fresh["identity"]
+            value["identity"] = fresh["identity"]
+        for item in value.values():
+            changed = _rename(item, fresh) or changed
+    elif isinstance(value, list):
+        for item in value:
+            changed = _rename(item, fresh) or changed
+    return changed
 
 
 # Effects: what a queued (or created) action does when it succeeds.
@@ -400,6 +426,7 @@ def perform(effect: Effect, world: World, kind: str, target: int | None, input: 
     if isinstance(effect, Delete):
         world.delete(kind, record["id"])
         return named
+    before = record.get("identity")
     if isinstance(effect, Edit):
         store.edit(record, input, at)
     elif isinstance(effect, Transition):
@@ -427,4 +454,6 @@ def perform(effect: Effect, world: World, kind: str, target: int | None, input: 
             raise Rejected(f"The {kind} {named['identity']} has no {effect.field} {wanted}.")
         record[effect.field] = [item for item in present if item.get("id") != wanted]
         store.changed()
+    if record.get("identity") != before:
+        world.renamed(store.kind, record)
     return store.kind.reference(record)
