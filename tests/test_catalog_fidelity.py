@@ -1,18 +1,19 @@
-"""Every declaration, performed against a ``sample-account`` account over
-HTTP: the status its mode promises, the headers that go with it, and a
-body of the declared shape; then a crawl of the account finds no reference
-that does not resolve."""
+"""Every declaration, performed against a ``sample-account`` account of a
+real ``portal-mock serve`` process: the status its mode promises, the
+headers that go with it, and a body of the declared shape; then a crawl of
+the account finds no reference that does not resolve."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
 import jsonschema
 import pytest
-from helpers import TICKET, TLS
+from helpers import TICKET, TLS, start, stop
 
 from portal_mock.catalog import ACTIONS, KINDS
 from portal_mock.catalog.model import CREATED, IMMEDIATE, LIST, PUBLIC, QUEUED, SHOW, Action
@@ -24,6 +25,15 @@ from portal_mock.testing.control_client import Control
 DOCUMENT = openapi(admin=False)
 SUCCESS = {LIST: 200, SHOW: 200, IMMEDIATE: 200, QUEUED: 202, CREATED: 201}
 PLACEHOLDER = re.compile(r"^<([a-z-]+)>$")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[SimpleNamespace]:
+    """The command users run, on a socket: what the catalog promises is
+    what ``portal-mock serve`` answers."""
+    process, url, _ = start("--clock", "manual")
+    yield SimpleNamespace(url=url)
+    assert stop(process) == 0
 
 
 @pytest.fixture
