@@ -29,7 +29,8 @@ BEARER = "bearer-tok-71"
 BASIC = "basic-pw-62"
 CARD = "4242424242424242"
 CVV = "9071"
-SECRETS = (URL_PASSWORD, BEARER, BASIC, CARD, CVV)
+PASSPHRASE = "hunter2-passphrase-long"
+SECRETS = (URL_PASSWORD, BEARER, BASIC, CARD, CVV, PASSPHRASE)
 
 
 @pytest.fixture(scope="module")
@@ -136,9 +137,12 @@ def test_passwords_tokens_and_pins_are_masked_in_request_bodies_and_task_input(c
     pin = client.http.post("/v1/client/pin", json={"pin": "135790"})
     form = client.http.post("/v1/register", content="email=a%40example.com&password=hunter2-register-long&agree_to_terms=true",
                             headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assessed = client.http.get(f"/v1/assess-passphrase/{PASSPHRASE}")
     assert form.status_code == 201, form.text
+    assert assessed.status_code == 200 and assessed.json()["passphrase"] == PASSPHRASE, "the answer is the Portal's own"
     assert pin.json()["input"] == {"pin": "****"}
     journal = client.control.requests(key=client.key)
+    assert journal["requests"][-1]["path"] == "/v1/assess-passphrase/****"
     assert not any(secret in json.dumps(journal) for secret in ("hunter2", "135790")), journal
 
 
@@ -183,6 +187,7 @@ def test_the_access_log_of_a_served_mock_holds_no_secret():
                 assert http.post("/v1/task/webhook", json=hook).status_code == 202
             http.post("/v1/creditcard", json={"cvv": CVV, "expiration": 2219461199, "number": CARD})
             http.get("/v1/ticket", params={"token": SHORT_KEY})
+            http.get(f"/v1/assess-passphrase/{PASSPHRASE}")
             http.post("/v1/ticket", json=TICKET)
             eventually(lambda: len(receiver.requests) >= 3, "the webhooks to hear the ticket's task")
     finally:
@@ -192,7 +197,7 @@ def test_the_access_log_of_a_served_mock_holds_no_secret():
         process.stdout.close()
         process.stderr.close()
     assert code == 0, stderr
-    assert "key ****" in stderr and "/v1/creditcard" in stderr
+    assert "key ****" in stderr and "/v1/creditcard" in stderr and "/v1/assess-passphrase/**** -> 200" in stderr
     assert SHORT_KEY not in stderr and secret_free(stderr), stderr
 
 

@@ -30,6 +30,8 @@ _URL_PASSWORD = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#@:]*:)[
 """A URL's ``user:password@``; the password runs to the authority's last ``@``, as ``urlsplit`` reads it."""
 _SEGMENTS = re.compile(r"[\[\].]+")
 """What separates the parts of a field name: ``auth[password]``, ``auth.password``."""
+_PLACEHOLDER = re.compile(r"\{([^}/]+)\}")
+"""A declared path's placeholder: ``{id}``, ``{passphrase}``."""
 _AUTHORIZATION = ("authorization", "proxy-authorization")
 _COOKIES = ("cookie", "set-cookie")
 
@@ -134,6 +136,23 @@ def redact_query(query: str) -> str:
         name, equals, value = part.partition("=")
         parts.append(f"{name}={MASK}" if equals and value and secret_name(unquote_plus(name)) else redact_text(part))
     return "&".join(parts)
+
+
+def secret_placeholders(template: str) -> bool:
+    """Whether a declared path (``/v1/assess-passphrase/{passphrase}``) names a secret by a placeholder."""
+    return any(secret_name(name) for name in _PLACEHOLDER.findall(template))
+
+
+def redact_path(path: str, template: str) -> str:
+    """A request path as it may be shown: each segment that ``template``,
+    the path its action declares, names by a placeholder named like a secret
+    masked (``/v1/assess-passphrase/****``)."""
+    segments = path.split("/")
+    for index, part in enumerate(template.split("/")[: len(segments)]):
+        found = _PLACEHOLDER.fullmatch(part)
+        if found and secret_name(found[1]) and segments[index]:
+            segments[index] = MASK
+    return "/".join(segments)
 
 
 def _filled(value: Any) -> bool:

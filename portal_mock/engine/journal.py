@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from portal_mock.catalog import shown_path
 from portal_mock.domain.redaction import redact, redact_header, redact_query, redact_value
 from portal_mock.scenarios.rules import Match, RequestFacts
 
@@ -63,7 +64,7 @@ class Entry:
             "id": self.id,
             "time": self.time,
             "method": self.method,
-            "path": self.path,
+            "path": shown_path(self.action, self.path),
             "query": redact_query(self.query),
             "headers": self.shown_headers(),
             "body": redact_value(self.body),
