@@ -143,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--remote-webhooks", action="store_true", help="deliver webhooks to non-loopback hosts too (off: a test run never reaches off the machine)"
     )
     serve.add_argument(
-        "--access-log", action="store_true", help="print a line per request on stderr: method, path, status, duration, action, rule, key (last four characters)"
+        "--access-log", action="store_true", help="print a line per request on stderr: method, path, status, duration, action, rule, key (redacted)"
     )
     serve.add_argument(
         "--ready-file", type=_ready_file, metavar="PATH", help="write the server's URL into PATH once it serves (and remove it on exit), for scripts to wait on"

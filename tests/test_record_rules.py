@@ -46,6 +46,15 @@ def test_secrets_are_redacted_and_keys_mapped():
     assert safe_url("https://user:pass@portal.example.com:8443/api?x=1") == "https://portal.example.com:8443/api"
 
 
+def test_pins_cvvs_and_url_passwords_are_kept_out_as_the_mock_keeps_them_out_of_its_journal():
+    recording = Recording("s")
+    answer = {"input": {"pin": "135790"}, "callback": "https://hook:url-pass-53@h.example.com/in", "cvv": "9071"}
+    recording.add(exchange("POST", "/v1/client/pin", 200, answer, {"pin": "135790"}))
+    text = recording.text("http://127.0.0.1:1", "2026-01-01T00:00:00Z")
+    assert not any(secret in text for secret in ("135790", "url-pass-53", "9071")), text
+    assert "https://hook:****@h.example.com/in" in text and f"pin: {REDACTED}" in text
+
+
 def test_the_body_field_that_made_the_answer_differ_is_matched():
     recording = Recording("s")
     recording.add(exchange("POST", "/v1/ticket/5/comment", 422, {"message": "Bad."}, {"comment": "boom"}))

@@ -17,6 +17,7 @@ import pkgutil
 from portal_mock.catalog import webhook
 from portal_mock.catalog.model import PUBLIC, Action, Family
 from portal_mock.domain.effects import blueprint
+from portal_mock.domain.redaction import redact_path, secret_placeholders
 from portal_mock.domain.resources import Kind
 from portal_mock.domain.shapes import Ref, Refs, Shape
 
@@ -33,6 +34,16 @@ PERMISSIONS: tuple[str, ...] = tuple(sorted({action.permission for action in ACT
 """Every permission a key can hold; a key minted without a list holds all."""
 
 BLUEPRINT = blueprint(KINDS, {action.name: (action.resource or action.family, action.effect) for action in ACTIONS if action.effect is not None})
+
+_SECRET_PATHS = {action.name: action.path for action in ACTIONS if secret_placeholders(action.path)}
+"""The actions whose path carries a secret (assess-passphrase's passphrase), by name."""
+
+
+def shown_path(action: str | None, path: str) -> str:
+    """A request's path as the journal and the access log show it: a secret
+    the path of its action carries masked."""
+    template = _SECRET_PATHS.get(action or "")
+    return redact_path(path, template) if template else path
 
 
 def _referenced(shape: Shape) -> set[str]:

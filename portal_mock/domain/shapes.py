@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from portal_mock.domain.fakedata import FakeData
+from portal_mock.domain.redaction import card_number
 
 STRING: dict[str, Any] = {"type": "string"}
 Shape = Mapping[str, Any]
@@ -595,26 +596,19 @@ class Of(Leaf):
         return dict(self.kind)
 
 
-CARD_MASK = "*" * 12
-
-
 @dataclass(frozen=True)
 class LastFour(Leaf):
     """A payment card's number as the vendor shows it: twelve stars and its
     last four digits.  The full number is never stored: ``accept`` keeps
-    only the digits ``hide`` keeps, and task input is shown through ``hide`` too."""
+    only what ``redaction.card_number`` shows, as task input shows it."""
 
     input: str | None = None
 
-    @staticmethod
-    def hide(number: Any) -> str:
-        return CARD_MASK + str(number)[-4:]
-
     def draw(self, ctx: Context) -> Any:
-        return CARD_MASK + f"{ctx.fake.rng.randrange(10_000):04d}"
+        return card_number(f"{ctx.fake.rng.randrange(10_000):04d}")
 
     def accept(self, value: Any, ctx: Context) -> Any:
-        return self.hide(value)
+        return card_number(value)
 
     def schema(self) -> dict[str, Any]:
         return {"type": "string", "pattern": r"^\*{12}[0-9]{4}$"}

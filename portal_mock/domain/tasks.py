@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from portal_mock.domain.people import Person
-from portal_mock.domain.shapes import LastFour
-from portal_mock.domain.webhooks import masked_input
+from portal_mock.domain.redaction import redact_value
 
 OUTCOMES = ("success", "failure", "rejected")
 """How a task can end; a task is ``pending`` until it does."""
@@ -108,9 +107,9 @@ class Task:
 
 def shown_input(input: dict[str, Any]) -> dict[str, Any]:
     """Task input as it may be shown (echoed to clients, delivered to
-    webhooks): a webhook's credentials masked, and a payment card's number
-    by its last four digits only, its cvv not at all."""
-    shown = masked_input(input)
-    if "cvv" in shown:
-        shown = {name: LastFour.hide(value) if name == "number" else value for name, value in shown.items() if name != "cvv"}
+    webhooks): redacted as every output is (a webhook's credentials and
+    URL password, a payment card's number by its last four digits), and a
+    card's cvv not at all, as the vendor's task leaves it out."""
+    shown: dict[str, Any] = redact_value(input)
+    shown.pop("cvv", None)
     return shown

@@ -1,7 +1,8 @@
 """Task webhooks: stored URLs that hear about an account's tasks as they resolve.
 
 This module holds what a webhook *is*: its record, which tasks it listens
-to, how its secrets are masked, and which URLs the mock may deliver to.
+to, and which URLs the mock may deliver to; its secrets are shown as
+``redaction`` shows every secret, and kept whole for delivery.
 Sending the requests is ``delivery``'s job; nothing here does I/O, so the
 rules can be read and tested without a network.
 """
@@ -17,13 +18,12 @@ from urllib.parse import urlsplit
 from portal_mock.domain.fakedata import FakeData
 from portal_mock.domain.listing import OrderCache
 from portal_mock.domain.people import reference
+from portal_mock.domain.redaction import redact_text, redact_value
 
 ANY = "*"
 NONE = "-"
 TYPES = ("json", "form", "multipart")
 AUTH_TYPES = ("basic", "digest", "bearer")
-MASK = "****"
-SECRETS = ("password", "token")
 
 
 def is_loopback(host: str) -> bool:
@@ -59,22 +59,6 @@ def url_problem(url: str) -> str | None:
     if parts.scheme == "http" and not is_loopback(host):
         return "Must use https; http is accepted only on loopback (127.0.0.0/8, ::1, localhost)."
     return None
-
-
-def masked(auth: dict[str, Any] | None) -> dict[str, Any] | None:
-    """``auth`` with its password or token shown as ``****``."""
-    if auth is None:
-        return None
-    return {name: MASK if name in SECRETS and value else value for name, value in auth.items()}
-
-
-def masked_input(input: dict[str, Any]) -> dict[str, Any]:
-    """Task input as it may be shown: a webhook's credentials are masked in
-    the task that created it too, since tasks are echoed to clients and
-    delivered to other webhooks."""
-    if isinstance(input.get("auth"), dict):
-        return {**input, "auth": masked(input["auth"])}
-    return input
 
 
 @dataclass
@@ -114,7 +98,8 @@ class Webhook:
         return reference(self.id, self.identity, "api-webhook", self.uri)
 
     def to_dict(self) -> dict[str, Any]:
-        """The vendor's webhook object, credentials masked."""
+        """The vendor's webhook object, credentials masked: the password or
+        token of its ``auth``, and a password in its URL."""
         return {
             "id": self.id,
             "identity": self.identity,
@@ -123,8 +108,8 @@ class Webhook:
             "metadata": {"scope": "api-webhook", "uri": self.uri},
             "name": self.name,
             "type": self.type,
-            "url": self.url,
-            "auth": masked(self.auth),
+            "url": redact_text(self.url),
+            "auth": redact_value(self.auth),
             "user_data": self.user_data,
         }
 

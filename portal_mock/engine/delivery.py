@@ -38,6 +38,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from portal_mock.domain.accounts import Account
+from portal_mock.domain.redaction import redact_text
 from portal_mock.domain.tasks import Task
 from portal_mock.domain.webhooks import Webhook, is_loopback
 
@@ -63,7 +64,9 @@ class Attempt:
 
     ``at`` is the account's clock when the attempt was made (so it lines up
     with the task's dates); ``status`` is the receiver's HTTP status, or
-    ``None`` with ``error`` saying why there was no answer.
+    ``None`` with ``error`` saying why there was no answer.  It keeps the
+    webhook's URL whole; ``to_dict`` shows it, and the error, with a
+    password in the URL masked.
     """
 
     webhook_id: int
@@ -85,10 +88,10 @@ class Attempt:
             "task_uuid": self.task_uuid,
             "action": self.action,
             "number": self.number,
-            "url": self.url,
+            "url": redact_text(self.url),
             "at": self.at,
             "status": self.status,
-            "error": self.error,
+            "error": redact_text(self.error) if self.error else self.error,
             "delivered": self.delivered,
         }
 

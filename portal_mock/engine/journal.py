@@ -15,7 +15,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from portal_mock.domain.redaction import redact
+from portal_mock.catalog import shown_path
+from portal_mock.domain.redaction import redact, redact_header, redact_query, redact_value
 from portal_mock.scenarios.rules import Match, RequestFacts
 
 
@@ -39,16 +40,13 @@ class Entry:
     proxied: bool = False
 
     def headers(self) -> dict[str, str]:
-        """Headers with ``Authorization`` reduced to the scheme and the key's
-        last four characters: a full key never leaves the server this way."""
-        shown: dict[str, str] = {}
-        for raw_name, raw_value in self.raw_headers:
-            name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
-            if name == "authorization":
-                scheme, _, secret = value.partition(" ")
-                value = f"{scheme} {redact(secret.strip())}" if secret.strip() else "<redacted>"
-            shown[name] = value
-        return shown
+        """Headers as sent, lower-case names: what a journal match looks at."""
+        return {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in self.raw_headers}
+
+    def shown_headers(self) -> dict[str, str]:
+        """Headers as the journal shows them, ``Authorization`` with the key
+        redacted and secrets masked: a full key never leaves the server this way."""
+        return {name: redact_header(name, value) for name, value in self.headers().items()}
 
     def facts(self) -> RequestFacts:
         return RequestFacts(
@@ -66,10 +64,10 @@ class Entry:
             "id": self.id,
             "time": self.time,
             "method": self.method,
-            "path": self.path,
-            "query": self.query,
-            "headers": self.headers(),
-            "body": self.body,
+            "path": shown_path(self.action, self.path),
+            "query": redact_query(self.query),
+            "headers": self.shown_headers(),
+            "body": redact_value(self.body),
             "action": self.action,
             "key": redact(self.key) if self.key else None,
             "account": self.account,

@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from portal_mock.catalog import shown_path
 from portal_mock.domain.errors import Problem
 from portal_mock.domain.redaction import redact
 from portal_mock.engine.state import MockState, Settings
@@ -135,7 +136,7 @@ class PortalLayer:
                 access.info(
                     "%s %s -> %d in %.1f ms %s [%s] key %s",
                     scope["method"],
-                    scope["path"],
+                    shown_path(record.action, scope["path"]),
                     status,
                     duration * 1000,
                     record.action or "-",
@@ -178,7 +179,7 @@ class PortalLayer:
         """The traceback goes to the log, the journal entry and the state's
         error listeners before the 500 is sent: whoever waits for the answer
         (a test) can already see why."""
-        log.error("unhandled error on %s %s", scope["method"], scope["path"], exc_info=error)
+        log.error("unhandled error on %s %s", scope["method"], shown_path(record.action, scope["path"]), exc_info=error)
         record.error = "".join(traceback.format_exception(error))
         self.state.internal_error(record.key, record.error)
         return PortalError(500, INTERNAL_ERROR).reply()

@@ -22,9 +22,10 @@ How a session becomes rules:
   is a ``respond`` rule with the status, the headers that matter and the
   body, verbatim.
 * Secrets never reach the document: real keys become mock keys declared in
-  ``keys:``, any field named like a token, secret or password is
-  ``<redacted>``, and any string holding a secret seen in the session has
-  it replaced.
+  ``keys:``, any field named like a secret (a token, secret, password,
+  passphrase, PIN or cvv: ``redaction.secret_name``, the one list every
+  output of the mock uses) is ``<redacted>``, any string holding a secret
+  seen in the session has it replaced, and a URL's password is masked.
 """
 
 from __future__ import annotations
@@ -41,12 +42,10 @@ import yaml
 
 from portal_mock.catalog import ACTIONS
 from portal_mock.catalog.model import Action
-from portal_mock.domain.redaction import bearer_token
+from portal_mock.domain.redaction import MASK, bearer_token, redact_text, secret_header, secret_name
 from portal_mock.http.dispatch import Found, Table
 
 REDACTED = "<redacted>"
-SECRET_NAME = re.compile(r"token|secret|passw|api[-_]?key|authorization", re.IGNORECASE)
-"""Field names whose values are secrets wherever they appear."""
 KEPT_HEADERS = ("Location", "Content-Range", "Retry-After")
 """Response headers a client acts on; the Portal's fixed headers the mock adds itself."""
 MAX_CANDIDATES = 8
@@ -156,14 +155,14 @@ class Recording:
         found = set(self.keys()) | set(self.key_map)
         for exchange in self.exchanges:
             for name, value in exchange.headers.items():
-                if SECRET_NAME.search(name) or name == "cookie":
+                if secret_header(name):
                     found.add(value)
                     token = bearer_token(value)
                     if token:
                         found.add(token)
             for data in (exchange.body, exchange.answer):
                 _collect_secrets(data, found)
-        return {secret for secret in found if len(secret) >= 4 and secret != "****" and secret != REDACTED}
+        return {secret for secret in found if len(secret) >= 4 and secret != MASK and secret != REDACTED}
 
     # rules
 
@@ -253,7 +252,7 @@ def safe_url(url: str) -> str:
 def _collect_secrets(data: Any, found: set[str]) -> None:
     if isinstance(data, Mapping):
         for name, value in data.items():
-            if isinstance(name, str) and SECRET_NAME.search(name) and isinstance(value, str):
+            if isinstance(name, str) and secret_name(name) and isinstance(value, str):
                 found.add(value)
             else:
                 _collect_secrets(value, found)
@@ -263,14 +262,15 @@ def _collect_secrets(data: Any, found: set[str]) -> None:
 
 
 def scrub(data: Any, keys: Mapping[str, str], secrets: set[str]) -> Any:
-    """``data`` with every field named like a secret ``<redacted>``, every
-    real key replaced by its mock key and every other secret seen cut out of
-    any string, keys of mappings included."""
+    """``data`` with every field named like a secret (``redaction.secret_name``)
+    ``<redacted>``, every real key replaced by its mock key, every other
+    secret seen cut out of any string, keys of mappings included, and every
+    URL's password masked as the mock's other outputs mask it."""
     if isinstance(data, Mapping):
         cleaned: dict[Any, Any] = {}
         for name, value in data.items():
             shown = scrub(name, keys, secrets)
-            if isinstance(name, str) and SECRET_NAME.search(name) and not isinstance(value, Mapping):
+            if isinstance(name, str) and secret_name(name) and not isinstance(value, Mapping):
                 cleaned[shown] = REDACTED
             else:
                 cleaned[shown] = scrub(value, keys, secrets)
@@ -281,7 +281,7 @@ def scrub(data: Any, keys: Mapping[str, str], secrets: set[str]) -> Any:
         for real in sorted(secrets, key=len, reverse=True):
             if real in data:
                 data = data.replace(real, keys.get(real, REDACTED))
-        return data
+        return redact_text(data)
     return data
 
 
@@ -348,7 +348,7 @@ def _candidates(items: Sequence[_Seen], keys: Mapping[str, str]) -> list[str]:
         names.append("key")
     for item in items:
         if isinstance(item.exchange.body, dict):
-            names.extend(f"body:{name}" for name in item.exchange.body if not SECRET_NAME.search(name))
+            names.extend(f"body:{name}" for name in item.exchange.body if not secret_name(name))
     varying = []
     for name in dict.fromkeys(names):
         values = {json.dumps(_feature(item, name, keys), default=str) for item in items}

@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from portal_mock.domain.clock import parse_duration
-from portal_mock.domain.redaction import redact
+from portal_mock.domain.redaction import redact, redact_field, redact_header, secret_header, secret_name
 from portal_mock.domain.tasks import TaskPlan
 
 FAULTS = ("connection_reset", "empty_response", "malformed_json", "slow_body")
@@ -79,9 +79,11 @@ class Matcher:
             return self.value in text
         return self.value.search(text) is not None
 
-    def describe(self) -> str:
+    def describe(self, secret: bool = False) -> str:
+        """What it wants, for a person; a ``secret`` field's wanted value is
+        masked, as the value found is."""
         value = self.value.pattern if self.kind == "regex" else self.value
-        return f"{self.kind} {value!r}"
+        return f"{self.kind} {redact_field('secret', value) if secret and self.kind != 'present' else value!r}"
 
 
 def _text(value: Any) -> str:
@@ -155,17 +157,17 @@ class Match:
             shown = redact(facts.key) if facts.key else "no key"
             return f"key is {shown}, not one of the keys named"
         for name, matcher in self.headers.items():
-            found = name in facts.headers
-            if not matcher.test(found, facts.headers.get(name)):
-                return f"header {name} is {facts.headers.get(name)!r}, wanted {matcher.describe()}"
+            found, value = name in facts.headers, facts.headers.get(name)
+            if not matcher.test(found, value):
+                return f"header {name} is {redact_header(name, value) if value is not None else None!r}, wanted {matcher.describe(secret_header(name))}"
         for name, matcher in self.query.items():
-            found = name in facts.query
-            if not matcher.test(found, facts.query.get(name)):
-                return f"query {name} is {facts.query.get(name)!r}, wanted {matcher.describe()}"
+            found, value = name in facts.query, facts.query.get(name)
+            if not matcher.test(found, value):
+                return f"query {name} is {redact_field(name, value)!r}, wanted {matcher.describe(secret_name(name))}"
         for name, matcher in self.body.items():
             found, value = _lookup(facts.body, name)
             if not matcher.test(found, value):
-                return f"body {name} is {value!r}, wanted {matcher.describe()}" if found else f"body has no {name}"
+                return f"body {name} is {redact_field(name, value)!r}, wanted {matcher.describe(secret_name(name))}" if found else f"body has no {name}"
         return None
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 import httpx
 
-from portal_mock.domain.redaction import redact
+from portal_mock.domain.redaction import MASK, redact, secret_header, secret_name
 from portal_mock.testing.control_client import Control, MintedKey
 
 if TYPE_CHECKING:
@@ -280,4 +280,13 @@ def _times(count: int) -> str:
 
 
 def _described(action: str, conditions: Mapping[str, Any]) -> str:
-    return action + "".join(f" {name}={value!r}" for name, value in conditions.items())
+    """The call asked for, with what it wants of a secret field masked, as
+    the near misses below it show the values found."""
+    return action + "".join(f" {name}={_wanted(name, value)!r}" for name, value in conditions.items())
+
+
+def _wanted(condition: str, value: Any) -> Any:
+    if condition not in ("body", "query", "headers") or not isinstance(value, Mapping):
+        return value
+    secret = secret_header if condition == "headers" else secret_name
+    return {name: MASK if secret(name) else wanted for name, wanted in value.items()}
