@@ -133,6 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--journal-size", type=_positive, default=10_000, metavar="N", help="requests the journal keeps (default: 10000; older ones are dropped)"
     )
     serve.add_argument(
+        "--journal-bytes",
+        type=_size,
+        metavar="SIZE",
+        help="bytes the journal may take, as N, NK, NM or NG (default: 64M; older entries are dropped)",
+    )
+    serve.add_argument(
         "--admin-token",
         default=os.environ.get("PORTAL_MOCK_ADMIN_TOKEN"),
         metavar="TOKEN",
@@ -233,6 +239,18 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+SIZE_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+"""``--journal-bytes``' suffixes: binary multiples, any case."""
+
+
+def _size(text: str) -> int:
+    """Bytes, as a whole number with an optional K, M or G (``64M``)."""
+    digits, unit = (text[:-1], text[-1:].upper()) if text[-1:].upper() in SIZE_UNITS else (text, "")
+    if not (digits.isascii() and digits.isdigit()) or int(digits) < 1:
+        raise argparse.ArgumentTypeError(f"expected a size in bytes >= 1, as N, NK, NM or NG (64M), got {text!r}")
+    return int(digits) * SIZE_UNITS[unit]
+
+
 def _scenario_dirs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--scenarios",
@@ -296,6 +314,7 @@ def serve(args: argparse.Namespace) -> int:
         scenario=args.scenario,
         scenario_dirs=args.scenarios,
         journal_size=args.journal_size,
+        journal_bytes=Settings.journal_bytes if args.journal_bytes is None else args.journal_bytes,
         admin=not args.no_admin,
         admin_token=args.admin_token or None,
         remote_webhooks=args.remote_webhooks,

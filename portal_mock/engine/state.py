@@ -33,7 +33,7 @@ from portal_mock.domain.tasks import Task, TaskPlan
 from portal_mock.domain.tickets import Ticket
 from portal_mock.domain.validation import wire_integer
 from portal_mock.engine.delivery import DEFAULT_RETRY_DELAYS, Attempt, Deliveries
-from portal_mock.engine.journal import Journal
+from portal_mock.engine.journal import DEFAULT_BYTES, Journal
 from portal_mock.scenarios.library import DEFAULT, Catalog, load_catalog
 from portal_mock.scenarios.rules import (
     Decision,
@@ -59,6 +59,9 @@ class Settings:
     scenario: str = DEFAULT
     scenario_dirs: list[str] = field(default_factory=list)
     journal_size: int = 10_000
+    journal_bytes: int = DEFAULT_BYTES
+    """The journal's bound in estimated bytes (``serve --journal-bytes``), on
+    top of ``journal_size`` entries: whichever is hit first drops the oldest."""
     admin: bool = True
     admin_token: str | None = None
     webhook_retry_delays: tuple[float, ...] = DEFAULT_RETRY_DELAYS
@@ -92,7 +95,7 @@ class MockState:
             raise ValueError(UnknownName("scenario", settings.scenario, self.catalog.names).message)
         self.active = settings.scenario
         self.started = time.monotonic()
-        self.journal = Journal(settings.journal_size)
+        self.journal = Journal(settings.journal_size, settings.journal_bytes)
         self.registry = Registry(seed=settings.seed, clock=settings.clock, blueprint=BLUEPRINT)
         self.deliveries = Deliveries(retry_delays=settings.webhook_retry_delays, remote=settings.remote_webhooks)
         self.registry.on_new_account.append(self.deliveries.watch)

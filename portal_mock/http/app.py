@@ -150,6 +150,7 @@ class PortalLayer:
                 query=record.query,
                 raw_headers=scope["headers"],
                 body=record.body,
+                sent=record.sent,
                 action=record.action,
                 key=record.key,
                 account=record.account,

@@ -387,7 +387,15 @@ async def requests(request: Request, state: MockState, data: dict[str, Any]) -> 
     )
     if limit is not None:
         entries = entries[-limit:] if limit > 0 else []
-    return {"requests": [_entry_view(e) for e in entries], "total": len(entries), "dropped": state.journal.dropped, "capacity": state.journal.size}
+    journal = state.journal
+    return {
+        "requests": [_entry_view(e) for e in entries],
+        "total": len(entries),
+        "dropped": journal.dropped,
+        "capacity": journal.size,
+        "bytes": journal.bytes,
+        "capacity_bytes": journal.capacity_bytes,
+    }
 
 
 def _entry_view(entry: Entry) -> dict[str, Any]:

@@ -34,6 +34,7 @@ from portal_mock.domain.shapes import Ref, lookup, references
 from portal_mock.domain.tasks import API_VERSION, Task, TaskPlan
 from portal_mock.domain.validation import clean, validate
 from portal_mock.domain.webhooks import is_loopback
+from portal_mock.engine.journal import SentBody
 from portal_mock.engine.state import MockState
 from portal_mock.http.bodies import decode, read_stream
 from portal_mock.http.control import PREFIX as CONTROL_PREFIX
@@ -420,7 +421,7 @@ class Portal:
         body_error = None
         if action.body is not None and method != "GET":
             try:
-                facts.body = decode(await read_stream(receive, headers.get("content-length")), media_type(headers), action.body or {})
+                facts.body = await _read_body(receive, headers, record, action.body or {})
             except PortalError as error:
                 body_error = error
         record.body = facts.body
@@ -468,6 +469,14 @@ class Portal:
             return error.reply()
         forwarded = await self.upstream.forward(scope["method"], scope["path"], record.query, scope["headers"], body)
         return forwarded.reply()
+
+
+async def _read_body(receive: Receive, headers: Mapping[str, str], record: RequestRecord, schema: dict[str, Any]) -> dict[str, Any]:
+    """The request's decoded body, measured for the journal into ``record``
+    as it is read; the raw bytes live only as long as this call."""
+    raw = await read_stream(receive, headers.get("content-length"))
+    record.sent = SentBody.of(raw)
+    return decode(raw, media_type(headers), schema)
 
 
 def _upstream(url: str | None, remote: bool) -> Upstream | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from portal_mock.engine.journal import SentBody
 from portal_mock.scenarios.rules import Decision
 
 
@@ -23,6 +24,9 @@ class RequestRecord:
     account: int | None = None
     decision: Decision | None = None
     body: Any = None
+    sent: SentBody | None = None
+    """The body's length and what the journal keeps of it, measured as it
+    was read: the raw bytes are not held after decoding."""
     error: str | None = None
     proxied: bool = False
     """Answered by the ``serve --proxy`` upstream, not by the mock."""

@@ -33,9 +33,11 @@ def _journal_line(request: PortalRequest) -> str:
 @dataclass(frozen=True)
 class PortalRequest:
     """One journal entry: a request this test made and how it was answered.
-    ``body`` is the decoded JSON or form body (``None`` without one);
-    ``rule`` is the scenario rule that decided the answer, if any;
-    ``error`` the server-side traceback of an internal error."""
+    ``body`` is the decoded JSON or form body (``None`` without one), or,
+    when ``body_truncated``, the text of its first 16 KiB (``body_bytes``
+    is always the length sent); ``rule`` is the scenario rule that decided
+    the answer, if any; ``error`` the server-side traceback of an internal
+    error."""
 
     id: int
     time: float
@@ -50,6 +52,8 @@ class PortalRequest:
     status: int
     duration_ms: float
     error: str | None = None
+    body_bytes: int = 0
+    body_truncated: bool = False
 
     @classmethod
     def from_entry(cls, entry: Mapping[str, Any]) -> PortalRequest:
