@@ -158,6 +158,21 @@ def test_a_row_expands_with_redacted_headers_body_and_near_misses(page, served):
     assert "near misses" in details and "(ticket:list): segment 2 is 'ticket'" in details
 
 
+def test_a_truncated_body_shows_as_the_text_kept_and_says_so(page, served):
+    _, account, http = mint(served, label="truncated body")
+    sent = '{"department": "nowhere", "subject": "' + "t" * 40_000 + '"}'
+    with http:
+        assert http.post("/v1/ticket", content=sent, headers={"Content-Type": "application/json"}).status_code == 422
+    choose(page, "filter-account", str(account))
+    wait(page, lambda: len(rows(page)) == 1, "the truncated request")
+    rows(page)[0].click()
+    wait(page, lambda: page.find_elements(By.CSS_SELECTOR, "#requests tr.detail"), "its detail")
+    details = page.find_element(By.CSS_SELECTOR, "#requests tr.detail").text
+    choose(page, "filter-account", "")
+    assert f"truncated: the start of {len(sent)} bytes sent" in details
+    assert '{"department": "nowhere", "subject": "ttt' in details and '\\"' not in details
+
+
 def test_advancing_the_clock_by_a_click_resolves_a_task(page, served):
     _, account, http = mint(served, label="clock click")
     uuid = http.post("/v1/ticket", json=TICKET).json()["uuid"]

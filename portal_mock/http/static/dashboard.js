@@ -100,7 +100,7 @@
       return row + `<tr class="detail" data-id="${r.id}"><td colspan="9">
         <p>answered <strong>${r.status}</strong> in ${r.duration_ms} ms; ${r.rule ? `decided by <strong>${esc(r.scenario)}</strong>: ${esc(r.rule)}` : "no scenario rule matched"}</p>
         <h4>headers</h4><pre class="headers">${esc(Object.entries(r.headers).map(([n, v]) => n + ": " + v).join("\n"))}</pre>
-        <h4>body</h4><pre class="body">${esc(JSON.stringify(r.body, null, 2))}</pre>
+        <h4>body${r.body_truncated ? ` <span class="muted">(truncated: the start of ${r.body_bytes} bytes sent)</span>` : ""}</h4><pre class="body">${esc(r.body_truncated ? r.body : JSON.stringify(r.body, null, 2))}</pre>
         ${misses ? `<h4>near misses</h4><ul class="near-misses">${misses}</ul>` : ""}${r.error ? `<h4>error</h4><pre>${esc(r.error)}</pre>` : ""}</td></tr>`;
     }).join("") + "</tbody>");
   }
