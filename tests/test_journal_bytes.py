@@ -74,6 +74,19 @@ def test_a_small_body_is_kept_whole(served, control):
     assert entry["body_bytes"] == len(json.dumps(body))
 
 
+def test_a_truncated_body_shows_no_secret(served, control):
+    sent = {"department": "nowhere", "password": "hunter2-long", "tokens": ["tok-one"], "card_number": "4111111111111111", "subject": "x" * 40_000}
+    assert post(served.url, json.dumps(sent).encode()).status_code == 422
+    form = "department=nowhere&auth%5Bpassword%5D=hunter2-form&subject=" + "y" * 40_000
+    assert post(served.url, form.encode(), content_type="application/x-www-form-urlencoded").status_code == 422
+    first, second = journal(served.url)["requests"]
+    assert first["body_truncated"] and second["body_truncated"]
+    shown = json.dumps([first, second])
+    assert "hunter2" not in shown and "tok-one" not in shown and "4111111111111111" not in shown
+    assert '"password": "****"' in first["body"] and '"card_number": "************1111"' in first["body"]
+    assert "auth%5Bpassword%5D=****&" in second["body"]
+
+
 def test_a_big_body_that_is_not_json_is_kept_truncated_too(served, control):
     body = b"{" + b"y" * MIB
     assert post(served.url, body[: MIB - 10]).status_code == 422

@@ -32,6 +32,10 @@ _SEGMENTS = re.compile(r"[\[\].]+")
 """What separates the parts of a field name: ``auth[password]``, ``auth.password``."""
 _PLACEHOLDER = re.compile(r"\{([^}/]+)\}")
 """A declared path's placeholder: ``{id}``, ``{passphrase}``."""
+_JSON_FIELD = re.compile(r'"(?P<name>(?:[^"\\]|\\.)*)"(?P<colon>\s*:\s*)(?P<value>"(?:[^"\\]|\\.)*"?|\[[^\[\]{}]*\]?|[-+.\w]+)')
+"""A JSON field and its value (a string, a flat list or a scalar), in text that may be cut off anywhere."""
+_JSON_ITEM = re.compile(r'"(?:[^"\\]|\\.)*"?|[-+.\w]+')
+_FORM_FIELD = re.compile(r"(?P<head>(?:^|&)(?P<name>[^&=]*)=)(?P<value>[^&]*)")
 _AUTHORIZATION = ("authorization", "proxy-authorization")
 _COOKIES = ("cookie", "set-cookie")
 
@@ -102,6 +106,39 @@ def redact_value(value: Any) -> Any:
         else:
             shown[name] = redact_value(inner)
     return shown
+
+
+def redact_body_text(text: str) -> str:
+    """A body's text as it may be shown where it is kept as text, not
+    decoded (a body the journal truncated): in JSON, the value of every
+    field named like a secret ``****`` (a list's items one by one) and a
+    card number by its last four digits; in a form, every such
+    parameter's; every URL's password masked.  The text may end anywhere,
+    mid-value included."""
+    if text.lstrip().startswith(("{", "[")):
+        return redact_text(_JSON_FIELD.sub(_json_field, text))
+    return redact_text(_FORM_FIELD.sub(_form_field, text))
+
+
+def _json_field(found: re.Match[str]) -> str:
+    name, value = found["name"], found["value"]
+    if secret_name(name):
+        shown = _JSON_ITEM.sub(lambda item: item[0] if item[0] in ('""', "null", "false") else f'"{MASK}"', value)
+    elif _CARD_NAME.match(name) or (name.lower() == "number" and _card_like(value.strip('"'))):
+        digits = value.strip('"')
+        shown = f'"{card_number(digits)}"' if value.startswith('"') else card_number(digits)
+    else:
+        return found[0]
+    return f'"{name}"{found["colon"]}{shown}'
+
+
+def _form_field(found: re.Match[str]) -> str:
+    name = unquote_plus(found["name"])
+    if found["value"] and secret_name(name):
+        return f"{found['head']}{MASK}"
+    if found["value"] and _CARD_NAME.match(name):
+        return f"{found['head']}{card_number(unquote_plus(found['value']))}"
+    return found[0]
 
 
 def redact_field(name: str, value: Any) -> Any:

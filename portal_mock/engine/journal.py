@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from portal_mock.catalog import shown_path
-from portal_mock.domain.redaction import redact, redact_header, redact_query, redact_value
+from portal_mock.domain.redaction import redact, redact_body_text, redact_header, redact_query, redact_value
 from portal_mock.scenarios.rules import Match, RequestFacts
 
 BODY_KEPT = 16 * 1024
@@ -118,7 +118,7 @@ class Entry:
             "path": shown_path(self.action, self.path),
             "query": redact_query(self.query),
             "headers": self.shown_headers(),
-            "body": redact_value(self.body),
+            "body": redact_body_text(self.body) if self.body_truncated else redact_value(self.body),
             "body_bytes": self.body_bytes,
             "body_truncated": self.body_truncated,
             "action": self.action,
