@@ -178,7 +178,7 @@ async def _input(request: Request, operation: Operation) -> dict[str, Any]:
     try:
         data = decode(await read_body(request), "application/json", operation.body)
     except PortalError as error:
-        raise ControlError(error.status, error.body["message"]) from None
+        raise ControlError(error.status, error.body["message"], error.body.get("errors")) from None
     return checked(operation, data)
 
 
