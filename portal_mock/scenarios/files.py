@@ -10,7 +10,6 @@ message, never a crash.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,6 +31,7 @@ from portal_mock.scenarios.rules import (
     Rule,
     Scenario,
     TaskScript,
+    user_regex,
 )
 from portal_mock.scenarios.schema import scenario_schema
 
@@ -194,10 +194,10 @@ def _semantic(data: dict[str, Any], skip: set[int], skip_tickets: set[int]) -> t
             for name, matcher in (matchers or {}).items():
                 if isinstance(matcher, dict) and "regex" in matcher:
                     try:
-                        re.compile(matcher["regex"])
-                    except re.error as error:
+                        user_regex(matcher["regex"])
+                    except ValueError as error:
                         bad_regex = True
-                        found.append((here + ("match", where, name, "regex"), False, f"bad regex: {error}"))
+                        found.append((here + ("match", where, name, "regex"), False, str(error)))
         respond = None
         if "respond" in spec:
             status = spec["respond"]["status"]
