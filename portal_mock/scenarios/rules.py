@@ -45,7 +45,7 @@ class Regex(Protocol):
 
 _RE2 = re2.Options()
 _RE2.log_errors = False  # a refused pattern is the caller's message, not a line on stderr
-RE2_SYNTAX = "a regex is RE2 syntax: no backreferences or lookaround, \\z rather than \\Z"
+_RE2_SYNTAX = "a regex is RE2 syntax: no backreferences or lookaround, \\z rather than \\Z"
 
 
 def user_regex(pattern: str) -> Regex:
@@ -58,7 +58,7 @@ def user_regex(pattern: str) -> Regex:
         compiled: Regex = re2.compile(pattern, _RE2)
     except re2.error as error:
         reason = error.args[0].decode("utf-8", "replace") if error.args and isinstance(error.args[0], bytes) else str(error)
-        raise ValueError(f"bad regex {pattern!r}: {reason}; {RE2_SYNTAX}") from None
+        raise ValueError(f"bad regex {pattern!r}: {reason}; {_RE2_SYNTAX}") from None
     return compiled
 
 
