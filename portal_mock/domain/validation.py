@@ -225,3 +225,38 @@ def form_carries(schema: dict[str, Any]) -> bool:
         if _allows(rule, "object") and not all(scalar(inner) for inner in rule.get("properties", {}).values()):
             return False
     return True
+
+
+SURROGATE = re.compile("[\ud800-\udfff]")
+"""A code point no UTF-8 can carry: half of a UTF-16 surrogate pair, or an
+undecodable byte as ``errors="surrogateescape"`` keeps it.  A Python string
+holding one cannot be encoded, so none may enter what the mock stores."""
+
+
+def shown(text: str) -> str:
+    """``text`` printable and encodable: each lone surrogate as ``\\udXXX``."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def lone_surrogates(value: Any) -> list[str]:
+    """Where ``value`` (decoded JSON) holds a lone surrogate, in a key or a
+    string, as dotted paths (``subject``, ``recipients.1``,
+    ``user_data.a.b``; a bad key named by itself, escaped); empty when it
+    is all text.  Walked without recursion, as bodies may nest deep."""
+    found: list[str] = []
+    pending: list[tuple[Any, str]] = [(value, "")]
+    while pending:
+        item, path = pending.pop()
+        if isinstance(item, str):
+            if SURROGATE.search(item):
+                found.append(path)
+        elif isinstance(item, dict):
+            for key, inner in item.items():
+                here = f"{path}.{shown(key)}" if path else shown(key)
+                if SURROGATE.search(key):
+                    found.append(here)
+                else:
+                    pending.append((inner, here))
+        elif isinstance(item, list):
+            pending.extend((inner, f"{path}.{index}" if path else str(index)) for index, inner in enumerate(item))
+    return sorted(found)

@@ -10,7 +10,6 @@ answer that minted them.
 from __future__ import annotations
 
 import hmac
-import re
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -178,7 +177,7 @@ async def _input(request: Request, operation: Operation) -> dict[str, Any]:
     try:
         data = decode(await read_body(request), "application/json", operation.body)
     except PortalError as error:
-        raise ControlError(error.status, error.body["message"]) from None
+        raise ControlError(error.status, error.body["message"], error.body.get("errors")) from None
     return checked(operation, data)
 
 
@@ -416,7 +415,7 @@ async def count_requests(request: Request, state: MockState, data: dict[str, Any
     spec = {name: value for name, value in data.items() if name != "status"}
     try:
         pattern = Match.parse(spec)
-    except (re.error, ValueError, TypeError) as error:
+    except (ValueError, TypeError) as error:
         raise ControlError(422, f"Bad pattern: {error}.") from None
     token = _param(request, "key")
     entries = state.journal.select(key=token) if token is not None else state.journal

@@ -49,20 +49,28 @@ REASONS = {
 
 
 # The standard library's encoder is the fallback for what orjson refuses
-# (integers past 64 bits in echoed input); one instance, since json.dumps
-# with any option builds a new encoder per call.
+# (integers past 64 bits in echoed input, a lone surrogate in a string built
+# in Python); one instance each, since json.dumps with any option builds a
+# new encoder per call.
 _FALLBACK = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+_ESCAPING = json.JSONEncoder(separators=(",", ":"))
 _PORTAL_RAW = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in PORTAL_HEADERS.items()]
 _CONTENT_TYPE = (b"content-type", JSON.encode("latin-1"))
 _OWN = frozenset(name.lower() for name in PORTAL_HEADERS) | {"content-length", "content-type"}
 
 
 def dumps(payload: Any) -> bytes:
-    """Compact UTF-8 JSON, as the vendor sends it."""
+    """Compact UTF-8 JSON, as the vendor sends it; a string no UTF-8 can
+    carry (a lone surrogate) is written as its ``\\udXXX`` escape rather
+    than failing the answer."""
     try:
         return orjson.dumps(payload)
     except TypeError:
+        pass
+    try:
         return _FALLBACK.encode(payload).encode("utf-8")
+    except UnicodeEncodeError:
+        return _ESCAPING.encode(payload).encode("ascii")
 
 
 def has_body(status: int) -> bool:

@@ -10,7 +10,6 @@ message, never a crash.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,6 +21,7 @@ import yaml
 from portal_mock.catalog import BY_NAME, KINDS
 from portal_mock.domain.clock import parse_duration
 from portal_mock.domain.tickets import seed_problems
+from portal_mock.domain.validation import SURROGATE, shown
 from portal_mock.scenarios.rules import (
     FAULTS,
     Delay,
@@ -31,6 +31,7 @@ from portal_mock.scenarios.rules import (
     Rule,
     Scenario,
     TaskScript,
+    user_regex,
 )
 from portal_mock.scenarios.schema import scenario_schema
 
@@ -78,8 +79,14 @@ def _mark(node: yaml.Node) -> Mark:
 
 def _survey(root: yaml.Node, marks: _Marks, problems: list[tuple[Mark, str]]) -> None:
     """Record marks, and refuse documents too deep, too large (aliases count
-    every time they are used) or with a key given twice."""
+    every time they are used), with a key given twice or with a lone
+    surrogate (``"\\ud800"``, which libyaml refuses itself and PyYAML's
+    own loader reads): what a file declares is text every encoder writes."""
     budget = [MAX_NODES]
+
+    def text(node: yaml.ScalarNode) -> None:
+        if SURROGATE.search(node.value):
+            problems.append((_mark(node), f"'{shown(node.value)}' holds a lone surrogate, which is not text"))
 
     def walk(node: yaml.Node, path: NodePath, depth: int) -> None:
         budget[0] -= 1
@@ -88,10 +95,14 @@ def _survey(root: yaml.Node, marks: _Marks, problems: list[tuple[Mark, str]]) ->
         if depth > MAX_DEPTH:
             raise _TooDeep(_mark(node))
         marks.values.setdefault(path, _mark(node))
-        if isinstance(node, yaml.MappingNode):
+        if isinstance(node, yaml.ScalarNode):
+            text(node)
+        elif isinstance(node, yaml.MappingNode):
             seen: set[str] = set()
             for key_node, value_node in node.value:
                 key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(_mark(key_node))
+                if isinstance(key_node, yaml.ScalarNode):
+                    text(key_node)
                 if key in seen:
                     problems.append((_mark(key_node), f"key {key!r} is given twice"))
                 seen.add(key)
@@ -183,10 +194,10 @@ def _semantic(data: dict[str, Any], skip: set[int], skip_tickets: set[int]) -> t
             for name, matcher in (matchers or {}).items():
                 if isinstance(matcher, dict) and "regex" in matcher:
                     try:
-                        re.compile(matcher["regex"])
-                    except re.error as error:
+                        user_regex(matcher["regex"])
+                    except ValueError as error:
                         bad_regex = True
-                        found.append((here + ("match", where, name, "regex"), False, f"bad regex: {error}"))
+                        found.append((here + ("match", where, name, "regex"), False, str(error)))
         respond = None
         if "respond" in spec:
             status = spec["respond"]["status"]

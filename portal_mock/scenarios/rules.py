@@ -21,14 +21,45 @@ from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl
+
+import re2  # type: ignore[import-untyped]
 
 from portal_mock.domain.clock import parse_duration
 from portal_mock.domain.redaction import redact, redact_field, redact_header, secret_header, secret_name
 from portal_mock.domain.tasks import TaskPlan
 
 FAULTS = ("connection_reset", "empty_response", "malformed_json", "slow_body")
+
+
+class Regex(Protocol):
+    """A compiled user regex, as rules use one."""
+
+    pattern: str
+
+    def search(self, text: str) -> object | None: ...
+
+    def match(self, text: str) -> object | None: ...
+
+
+_RE2 = re2.Options()
+_RE2.log_errors = False  # a refused pattern is the caller's message, not a line on stderr
+_RE2_SYNTAX = "a regex is RE2 syntax: no backreferences or lookaround, \\z rather than \\Z"
+
+
+def user_regex(pattern: str) -> Regex:
+    """Every regex a user writes (a rule's or a verification's ``regex``, a
+    ``path`` pattern once turned into one), compiled by RE2, whose matching
+    takes time linear in the text: no pattern can stall the server, as
+    ``^(a+)+$`` does a backtracking engine.  What RE2 cannot run is a
+    ``ValueError`` naming the pattern, raised here, before any request."""
+    try:
+        compiled: Regex = re2.compile(pattern, _RE2)
+    except re2.error as error:
+        reason = error.args[0].decode("utf-8", "replace") if error.args and isinstance(error.args[0], bytes) else str(error)
+        raise ValueError(f"bad regex {pattern!r}: {reason}; {_RE2_SYNTAX}") from None
+    return compiled
 
 
 @dataclass
@@ -63,7 +94,7 @@ class Matcher:
         if isinstance(spec, dict):
             (kind, value), = spec.items()
             if kind == "regex":
-                value = re.compile(value)
+                value = user_regex(value)
             return cls(kind, value)
         return cls("equals", spec)
 
@@ -101,7 +132,7 @@ def _lookup(data: Mapping[str, Any] | None, dotted: str) -> tuple[bool, Any]:
     return True, current
 
 
-def _compile_path(pattern: str) -> re.Pattern[str]:
+def _compile_path(pattern: str) -> Regex:
     """``*`` is one path segment, ``**`` any rest, ``{name}`` one segment."""
     parts = []
     for piece in re.split(r"(\*\*|\*|\{[^}/]+\})", pattern):
@@ -111,7 +142,7 @@ def _compile_path(pattern: str) -> re.Pattern[str]:
             parts.append("[^/]+")
         else:
             parts.append(re.escape(piece))
-    return re.compile("^" + "".join(parts) + "/?$")
+    return user_regex("^" + "".join(parts) + "/?$")
 
 
 @dataclass

@@ -33,7 +33,7 @@ _MATCHER = {
             "properties": {
                 "equals": {},
                 "contains": {"type": "string"},
-                "regex": {"type": "string"},
+                "regex": {"type": "string", "description": "RE2 syntax (linear-time matching: no backreferences or lookaround), found anywhere in the value"},
                 "present": {"type": "boolean"},
             },
         },
