@@ -173,7 +173,9 @@ def from_form(schema: dict[str, Any], pairs: list[tuple[str, str]]) -> dict[str,
     PHP conventions: ``recipients[]=a&recipients[]=b`` (or ``recipients[0]=``)
     build a list; ``auth[type]=basic`` builds an object, one level deep;
     integers and booleans arrive as text and are converted when the text is
-    one, left as strings otherwise so validation names the field.
+    one, left as strings otherwise so validation names the field.  An
+    empty field is the empty string, checked as the JSON ``""`` is: a form
+    leaves a field out by not sending it.
     """
     properties = schema.get("properties", {})
     data: dict[str, Any] = {}
@@ -190,8 +192,6 @@ def from_form(schema: dict[str, Any], pairs: list[tuple[str, str]]) -> dict[str,
             data.setdefault(name, [])
             if isinstance(data[name], list):
                 data[name].append(_form_value(rule.get("items", {}), value))
-            continue
-        if value == "":
             continue
         data[name] = _form_value(rule, value)
     return data
