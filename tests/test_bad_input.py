@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import socket
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 from helpers import TICKET
@@ -131,3 +131,19 @@ def test_a_form_says_true_and_false_for_a_boolean(client):
     assert [card["is_primary"] for card in client.http.get("/v1/creditcard").json()] == [True]
     refused = client.http.post("/v1/creditcard", data={"cvv": "123", "number": "4242424242424242", "expiration": "1924905600", "make_primary": "maybe"})
     assert refused.status_code == 422 and set(refused.json()["errors"]) == {"make_primary"}
+
+
+@pytest.mark.parametrize(
+    ("text", "valid"),
+    [
+        ("example.com", True),
+        ("exa\x1fmple.com", True),  # no white space to ECMA-262, which the document's patterns are written in
+        ("exa\u00a0mple.com", False),  # white space to ECMA-262
+        ("example.com\n", False),  # a pattern's $ is the end of the text, not before a final newline
+    ],
+)
+def test_a_pattern_means_what_the_document_says_to_any_client(client, text, valid):
+    """Input patterns are checked as JSON Schema reads them (ECMA-262), not
+    as Python's ``re`` would: ``\\s``, ``.`` and ``$`` differ."""
+    response = client.http.get(f"/v1/domain/availability/{quote(text, safe='')}")
+    assert (response.status_code != 422) is valid, response.text

@@ -393,3 +393,36 @@ def test_advancing_past_the_last_date_is_a_conflict_that_moves_nothing(control):
         control.advance(3600, key=minted.key)
     assert refused.value.status == 409 and "9999" in str(refused.value)
     assert control.clock(key=minted.key)["now"] == 253_402_300_000 > now
+
+
+def test_after_a_reset_the_main_key_is_the_main_accounts_again(control, live):
+    """``serve``'s own keys name the account labelled ``main`` after
+    ``POST /__mock/reset`` as before it: its data started over, its user
+    known, and the accounts listing shows the key under it."""
+    with portal(live, "main-key") as client:
+        client.post("/v1/ticket", json=TICKET)
+        control.advance(5)
+        before = client.get("/v1/user/self").json()["user"]
+        assert client.get("/v1/ticket").json()
+        assert httpx.post(f"{live.url}/__mock/reset", json={}, verify=TLS).status_code == 200
+        assert client.get("/v1/ticket").json() == []
+        after = client.get("/v1/user/self").json()["user"]
+        assert (after["id"], after["identity"]) == (before["id"], before["identity"])
+        assert client.get(f"/v1/user/{after['id']}").status_code == 200
+        assert client.post("/v1/ticket", json=TICKET).status_code == 202
+    listed = httpx.get(f"{live.url}/__mock/accounts", verify=TLS).json()["accounts"]
+    (main,) = [a for a in listed if a["label"] == "main"]
+    assert [k["key"] for k in main["keys"]] == ["…-key"]
+    assert main["counts"]["tasks"] == 1
+
+
+def test_after_a_reset_a_keys_own_user_is_still_one_of_its_accounts_users(control, live):
+    """A key minted acting as a named user keeps acting as them after a
+    reset, and its account still knows them (``user:show`` finds them)."""
+    key = control.mint_key(user="Jane Doe - jane@example.com").key
+    with portal(live, key) as client:
+        me = client.get("/v1/user/self").json()["user"]
+        assert client.get(f"/v1/user/{me['id']}").status_code == 200
+        control.reset()
+        assert client.get("/v1/user/self").json()["user"]["identity"] == me["identity"]
+        assert client.get(f"/v1/user/{me['id']}").status_code == 200

@@ -40,11 +40,11 @@ def test_a_bad_clock_is_a_sentence_not_a_regular_expression(control, clock):
     assert "^(?:" not in problem and "[0-9]" not in problem, problem
 
 
-def test_the_in_process_fixture_refuses_a_bad_clock_in_the_same_words(control, portal_mock):
+def test_the_in_process_fixture_refuses_a_bad_clock_in_the_same_words(control, portal_mock_server):
     with pytest.raises(ControlAPIError) as over_http:
         control.mint_key(clock="scaled:fast")
     with pytest.raises(ControlAPIError) as in_process:
-        portal_mock.control.mint_key(clock="scaled:fast")
+        portal_mock_server.control.mint_key(clock="scaled:fast")
     assert in_process.value.errors == over_http.value.errors
 
 

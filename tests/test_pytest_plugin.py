@@ -119,13 +119,12 @@ def test_markers_are_registered_and_work_under_strict_markers(pytester):
 
         @pytest.mark.portal_clock("scaled", 100)
         def test_scaled_clock(portal_mock):
-            clock = portal_mock.control.clock(key=portal_mock.key)
-            assert clock["kind"] == "scaled" and clock["factor"] == 100
+            assert portal_mock.clock.kind == "scaled" and portal_mock.clock.factor == 100
 
 
         @pytest.mark.portal_clock("scaled:2.5")
         def test_scaled_clock_in_one_string(portal_mock):
-            assert portal_mock.control.clock(key=portal_mock.key)["factor"] == 2.5
+            assert portal_mock.clock.factor == 2.5
         """,
     )
     result = pytester.runpytest("--strict-markers", "-W", "error")
@@ -411,3 +410,64 @@ def test_an_external_server_that_is_not_there_fails_every_test_clearly(pytester)
     result = pytester.runpytest("--portal-mock-url", "http://127.0.0.1:9")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*no portal-mock control API answers at http://127.0.0.1:9/__mock*"])
+
+
+def test_server_wide_changes_are_undone_before_the_next_test(pytester):
+    """A test that sets the server's scenario through ``server_wide()``
+    leaves none of it behind: the next test on the same server (in the
+    same session, one worker) gets the default behaviour, and so does the
+    rest of the test itself once its ``with`` block ends."""
+    write_tests(
+        pytester,
+        """
+        def test_a_sets_the_servers_scenario(portal_mock):
+            portal_mock.server_wide().set_scenario("unauthorized")
+            with portal(portal_mock) as http:
+                assert http.get("/v1/ticket").status_code == 401
+
+
+        def test_b_sees_the_default(portal_mock):
+            with portal(portal_mock) as http:
+                assert http.get("/v1/ticket").status_code == 200
+            assert portal_mock.server_wide().health()["scenario"] == "default"
+
+
+        def test_c_a_with_block_restores_on_leaving(portal_mock):
+            with portal_mock.server_wide() as server:
+                server.set_scenario("unauthorized")
+                with portal(portal_mock) as http:
+                    assert http.get("/v1/ticket").status_code == 401
+            with portal(portal_mock) as http:
+                assert http.get("/v1/ticket").status_code == 200
+
+
+        def test_d_a_failing_test_is_restored_too(portal_mock):
+            portal_mock.server_wide().set_scenario("unauthorized")
+            assert False, "fails after changing the server"
+
+
+        def test_e_after_the_failure(portal_mock):
+            with portal(portal_mock) as http:
+                assert http.get("/v1/ticket").status_code == 200
+        """,
+    )
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=4, failed=1)
+
+
+def test_the_per_test_object_cannot_reach_server_wide_operations(pytester):
+    write_tests(
+        pytester,
+        """
+        def test_no_control(portal_mock):
+            with pytest.raises(AttributeError, match=r"portal_mock.server_wide\\(\\)"):
+                portal_mock.control
+            reachable = [name for name in dir(portal_mock) if not name.startswith("_")]
+            reachable.remove("control")  # a property that raises, as above
+            assert not {"server", "set_scenario", "set_clock", "clear_requests"} & set(reachable)
+            for name in reachable:
+                value = getattr(portal_mock, name)
+                assert not hasattr(value, "set_scenario"), name
+                assert not hasattr(value, "control") or name == "server_wide", name
+        """,
+    )
+    pytester.runpytest().assert_outcomes(passed=1)

@@ -30,3 +30,17 @@ def test_the_worked_example_passes_as_written(pytester, monkeypatch):
     assert tests.count("PortalClient(") == tests.count("sleep=portal_mock.advance"), "every client under test sleeps on the mock's clock"
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=13)
+
+
+def test_the_server_wide_snippet_passes_and_leaves_the_next_test_the_default(pytester, monkeypatch):
+    monkeypatch.setenv("PYTEST_ADDOPTS", LEAN_ADDOPTS)
+    section = README.read_text(encoding="utf-8").split("### The fixture", 1)[1].split("\n### ", 1)[0]
+    (snippet,) = re.findall(r"```python\n(.*?)```", section, re.S)
+    assert "server_wide()" in snippet
+    after = """
+
+def test_after_it(portal_mock):
+    assert httpx.get(portal_mock.url + "/v1/ticket", headers=portal_mock.headers).status_code == 200
+"""
+    pytester.makepyfile(test_server_wide=snippet + after)
+    pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:randomly").assert_outcomes(passed=2)

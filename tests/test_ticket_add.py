@@ -98,10 +98,17 @@ def test_an_empty_string_is_still_checked_in_json(client):
     assert list(response.json()["errors"]) == ["category"]
 
 
-def test_empty_form_fields_count_as_absent(client):
-    response = client.http.post("/v1/ticket", data={**TICKET, "category": "", "service_id": "", "comment": ""})
-    assert response.status_code == 202
-    assert response.json()["input"] == TICKET
+def test_an_empty_form_field_is_a_value_checked_as_json_checks_it(client):
+    """A form leaves a field out by leaving it out: an empty one is the
+    empty string, refused where the JSON ``""`` is and kept where it is."""
+    response = client.http.post("/v1/ticket", data={**TICKET, "category": "", "service_id": ""})
+    assert response.status_code == 422
+    assert sorted(response.json()["errors"]) == ["category", "service_id"]
+    as_json = client.add_ticket(comment="")
+    as_form = client.http.post("/v1/ticket", data={**TICKET, "comment": ""})
+    assert as_form.status_code == as_json.status_code
+    if as_form.status_code == 202:
+        assert as_form.json()["input"] == as_json.json()["input"] == {**TICKET, "comment": ""}
 
 
 def test_unknown_fields_are_ignored(client):

@@ -138,10 +138,22 @@ def test_a_422_names_every_bad_parameter_at_once(five):
     assert "subject" in response.json()["errors"]["sortBy"][0]
 
 
-def test_unknown_parameters_and_empty_values_are_ignored(five):
-    response = five.http.get("/v1/ticket", params={"color": "red", "sortBy": "", "page": "", "filter[subject]": ""})
+def test_unknown_parameters_are_ignored(five):
+    response = five.http.get("/v1/ticket", params={"color": "red", "flavour": ""})
     assert response.status_code == 200
     assert subjects(response) == SUBJECTS
+
+
+def test_an_empty_value_is_a_value_checked_like_any_other(five):
+    """``page=`` is not page 1: it is a page that is not an integer, as the
+    document's integer schema says; a filter on the empty string matches
+    the records whose field is empty (here none)."""
+    response = five.http.get("/v1/ticket", params={"sortBy": "", "sortOrder": "", "page": "", "pageSize": ""})
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == {"sortBy", "sortOrder", "page", "pageSize"}
+    assert five.http.get("/v1/ticket?filter[subject]=").json() == []
+    assert subjects(five.http.get("/v1/ticket?match[subject]=")) == SUBJECTS
+    assert set(five.http.get("/v1/ticket?filter[color]=").json()["errors"]) == {"filter[color]"}
 
 
 def test_a_repeated_parameter_keeps_its_last_value(five):

@@ -21,7 +21,7 @@ def assessment(passphrase: object) -> dict[str, object]:
 PASSPHRASE = {
     "type": "object",
     "required": ["passphrase"],
-    "properties": {"passphrase": {"type": "string", "pattern": r"^.{12,72}$"}},
+    "properties": {"passphrase": {"type": "string", "pattern": r"^[^\n]{12,72}$"}},
 }
 """Within 12 to 72 characters, as the page bounds it (in bytes)."""
 

@@ -255,11 +255,24 @@ class Registry:
     def reset_account(self, account: Account) -> Account:
         """Start ``account`` over, as it was created: its starting tickets
         only, no tasks or rule counters, its clock and id streams as new.
-        Its keys keep working."""
+        Its keys keep working, each acting as the same person, who is
+        one of its users again with an id drawn from its new stream (in
+        key order, as minting drew them), so no user of the old account
+        shares an id with one of the new."""
         fresh = self._open(account.id, account.label, self._origins[account.id])
+        people: dict[int, Person | None] = {}
         for key in self.keys.values():
-            if key.account is account:
-                key.account = fresh
+            if key.account is not account:
+                continue
+            key.account = fresh
+            old = key.person
+            if old is None:
+                continue
+            if old.id not in people:
+                people[old.id] = None if old is account._primary else Person(fresh.fake.user_id(), old.name, old.email)
+            key.person = people[old.id]
+            if key.person is not None:
+                fresh.meet(key.person)
         return fresh
 
     def account_by_label(self, label: str) -> Account | None:

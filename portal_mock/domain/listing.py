@@ -81,16 +81,16 @@ def parse(params: Iterable[tuple[str, str]], fields: Sequence[str], sorts: Seque
     sorted by.
 
     Parameters the Portal does not define are ignored, as unknown body
-    fields are; an empty value counts as absent, as an empty form field
-    does; a repeated parameter keeps its last value, as PHP does.
+    fields are; an empty value is a value, checked as any other (``page=``
+    is not an integer, ``filter[subject]=`` matches empty subjects), as the
+    OpenAPI document's schemas say; a repeated parameter keeps its last
+    value, as PHP does.
     """
     filters: dict[str, str] = {}
     matches: dict[str, str] = {}
     plain: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
     for name, value in params:
-        if not value.strip():
-            continue
         bracketed = _BRACKETED.match(name)
         if bracketed is None:
             plain[name] = value

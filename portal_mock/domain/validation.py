@@ -13,6 +13,7 @@ every bad field named at once, in a sentence it can show to a person.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 from portal_mock.domain.webhooks import url_problem
@@ -68,6 +69,46 @@ def _as_integer(value: Any) -> Any:
     return int(value) if _integral(value) and abs(value) <= WIRE_INTEGER_MAX else value
 
 
+_ECMA_SPACE = "\\t\\n\\x0b\\x0c\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
+"""What ``\\s`` is in a JSON Schema pattern (ECMA-262): not Python's, which
+also counts ``\\x1c``-``\\x1f`` and ``\\x85`` and leaves out ``\\ufeff``."""
+
+
+@cache
+def ecma_pattern(pattern: str) -> re.Pattern[str]:
+    """A schema's ``pattern`` compiled to mean what the OpenAPI document
+    says it means to any client (ECMA-262): ``\\s`` and ``\\S`` are ECMA's
+    white space, and ``$`` is the end of the text, never before a final
+    newline as Python's is.  ``.`` keeps Python's meaning (any character
+    but ``\\n``; ECMA's also stops at ``\\r``), as schemathesis generates it;
+    a pattern that must say which line breaks it takes names them."""
+    out: list[str] = []
+    in_class = False
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and index + 1 < len(pattern):
+            escaped = pattern[index + 1]
+            if escaped == "s":
+                out.append(_ECMA_SPACE if in_class else f"[{_ECMA_SPACE}]")
+            elif escaped == "S" and not in_class:
+                out.append(f"[^{_ECMA_SPACE}]")
+            else:
+                assert escaped != "S", f"\\S inside a class has no ECMA translation here: {pattern}"
+                out.append(char + escaped)
+            index += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+        elif char == "]" and in_class:
+            in_class = False
+        elif char == "$" and not in_class:
+            char = r"\Z"
+        out.append(char)
+        index += 1
+    return re.compile("".join(out))
+
+
 def _check(value: Any, rule: dict[str, Any]) -> list[str]:
     kind = rule.get("type")
     if kind and not _is_type(value, kind):
@@ -78,7 +119,7 @@ def _check(value: Any, rule: dict[str, Any]) -> list[str]:
         problems.append(f"Must be one of: {', '.join(str(v) for v in rule['enum'] if v is not None)}.")
     if "minLength" in rule and isinstance(value, str) and len(value) < rule["minLength"]:
         problems.append(f"Must be at least {rule['minLength']} characters.")
-    if "pattern" in rule and isinstance(value, str) and not re.search(rule["pattern"], value):
+    if "pattern" in rule and isinstance(value, str) and not ecma_pattern(rule["pattern"]).search(value):
         problems.append("Must not be empty." if rule["pattern"] == r"\S" else f"Must match {rule['pattern']}.")
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
     if "minimum" in rule and number and value < rule["minimum"]:
@@ -173,7 +214,9 @@ def from_form(schema: dict[str, Any], pairs: list[tuple[str, str]]) -> dict[str,
     PHP conventions: ``recipients[]=a&recipients[]=b`` (or ``recipients[0]=``)
     build a list; ``auth[type]=basic`` builds an object, one level deep;
     integers and booleans arrive as text and are converted when the text is
-    one, left as strings otherwise so validation names the field.
+    one, left as strings otherwise so validation names the field.  An
+    empty field is the empty string, checked as the JSON ``""`` is: a form
+    leaves a field out by not sending it.
     """
     properties = schema.get("properties", {})
     data: dict[str, Any] = {}
@@ -190,8 +233,6 @@ def from_form(schema: dict[str, Any], pairs: list[tuple[str, str]]) -> dict[str,
             data.setdefault(name, [])
             if isinstance(data[name], list):
                 data[name].append(_form_value(rule.get("items", {}), value))
-            continue
-        if value == "":
             continue
         data[name] = _form_value(rule, value)
     return data

@@ -214,12 +214,13 @@ def _pattern_errors(data: dict[str, Any]) -> dict[str, list[str]]:
 
 
 def _param(request: Request, name: str) -> str | None:
-    """A query parameter; empty counts as absent, as on the Portal's lists.
-    Each is given once: of ``since=x&since=``, neither is the right one."""
+    """A query parameter; an empty one is a value, as on the Portal's lists
+    (``account=`` is not an integer, ``key=`` no key).  Each is given once:
+    of ``since=x&since=``, neither is the right one."""
     values = request.query_params.getlist(name)
     if len(values) > 1:
         raise ControlError(422, f"Give {name} once, not {len(values)} times.")
-    return values[0] if values and values[0] else None
+    return values[0] if values else None
 
 
 def _int_param(request: Request, name: str) -> int | None:
@@ -424,7 +425,7 @@ async def count_requests(request: Request, state: MockState, data: dict[str, Any
 
 async def deliveries(request: Request, state: MockState, data: dict[str, Any]) -> Any:
     token = _param(request, "key")
-    if token is None:
+    if not token:
         raise ControlError(422, "Name the account: ?key=<its API key>.")
     return [attempt.to_dict() for attempt in state.deliveries_of(token)]
 

@@ -127,18 +127,22 @@ def _list_parameters(action: Action) -> list[dict[str, Any]]:
 
     parameters = []
     for field in action.fields:
-        parameters.append(query(f"filter[{field}]", {"type": "string"}, f"{field} equals this (case-insensitive)"))
-        parameters.append(query(f"match[{field}]", {"type": "string"}, f"{field} contains this (case-insensitive)"))
+        parameters.append(query(f"filter[{field}]", {"type": "string"}, f"{field} equals this (case-insensitive; empty: {field} is empty)"))
+        parameters.append(query(f"match[{field}]", {"type": "string"}, f"{field} contains this (case-insensitive; empty: any {field})"))
     parameters += [
-        query("sortBy", {"enum": list(action.sortable)}, "sort field (default: id)"),
-        query("sortOrder", {"enum": list(ORDERS)}, "sort direction (default: ASC)"),
-        query("page", {"type": "integer", "minimum": 1}, "1-based page number (an empty value counts as absent); past the last page is a 416"),
+        query("sortBy", {"enum": list(action.sortable)}, "sort field (default: id; an empty value is a 422)"),
+        query("sortOrder", {"enum": list(ORDERS)}, "sort direction (default: ASC; an empty value is a 422)"),
+        query("page", {"type": "integer", "minimum": 1}, "1-based page number (an empty value is a 422); past the last page is a 416"),
         query(
             "pageSize",
             {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
-            f"items per page (default {DEFAULT_PAGE_SIZE}; an empty value counts as absent); outside 1-{MAX_PAGE_SIZE} is a 416",
+            f"items per page (default {DEFAULT_PAGE_SIZE}; an empty value is a 422); outside 1-{MAX_PAGE_SIZE} is a 416",
         ),
     ]
+    # An empty value is a value, checked by the schema like any other: the
+    # string parameters take one, the others refuse it (OpenAPI's default).
+    for parameter in parameters:
+        parameter["allowEmptyValue"] = parameter["schema"].get("type") == "string"
     return parameters
 
 

@@ -1,10 +1,13 @@
 """What the ``portal_mock`` pytest fixture hands a test.
 
 A test gets a fresh key in a fresh account (``PortalMock``): nothing to
-reset, nothing another test can see.  Everything it does goes through the
-control API, so the same test runs against the server the plugin starts in
-the test process and against a separately started ``portal-mock serve``
-(``servers``).
+reset, nothing another test can see.  What it can do there touches its own
+account only; what changes the whole server (the active scenario, every
+clock, a reset of every account) it reaches through ``server_wide()``
+alone, which puts the server back as the test found it (``ServerWide``).
+Everything goes through the control API, so the same test runs against the
+server the plugin starts in the test process and against a separately
+started ``portal-mock serve`` (``servers``).
 
 Imported by the plugin on first use only: it pulls in httpx.
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
+from types import TracebackType
 from typing import TYPE_CHECKING, Any, overload
 
 import httpx
@@ -129,10 +133,12 @@ class PortalClock:
     """The test's own clock (its account's).  Manual unless the test's
     ``portal_clock`` marker says otherwise; only a manual clock moves."""
 
-    def __init__(self, control: Control, key: str, kind: str) -> None:
+    def __init__(self, control: Control, key: str, kind: str, factor: float | None = None) -> None:
         self._control = control
         self._key = key
         self.kind = kind
+        self.factor = factor
+        """How many times faster than wall time a scaled clock runs; ``None`` for the others."""
 
     @property
     def now(self) -> float:
@@ -165,20 +171,90 @@ def _task_uuid(task: Any) -> str:
     raise TypeError(f"portal_mock.resolve needs a task UUID, its Location, a task object or the 202 response; got {task!r}")
 
 
+class ServerWide:
+    """What ``portal_mock.server_wide()`` hands a test: the session's
+    ``Control`` client, for the operations that change the whole server
+    (``set_scenario`` without a key, ``advance`` and ``set_clock`` of every
+    manual clock, ``reset`` of every account, ``clear_requests``), and any
+    other of its methods, called on it as on the client (or on ``control``).
+
+    The server's active scenario is noted when it is made and set back when
+    its ``with`` block ends or, at the latest, when the test's fixture is
+    torn down, so the next test on the same server (the same xdist worker)
+    finds the scenario this one found.  What cannot be set back (a reset,
+    an emptied journal, other accounts' clocks moved) reaches no later test
+    either: each test's key and account are new, on a clock of its own."""
+
+    def __init__(self, control: Control) -> None:
+        self.control = control
+        self._scenario = str(control.health()["scenario"])
+        self._restored = False
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name == "control":  # not set yet (a copy, a pickle): not the client's
+            raise AttributeError(name)
+        return getattr(self.control, name)
+
+    def restore(self) -> None:
+        """Set the active scenario back to what it was; once, however often called."""
+        if self._restored:
+            return
+        self._restored = True
+        if self.control.health()["scenario"] != self._scenario:
+            self.control.set_scenario(self._scenario)
+
+    def __enter__(self) -> ServerWide:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None) -> None:
+        self.restore()
+
+    def __repr__(self) -> str:
+        return f"<ServerWide control of {self.control.url}, restoring scenario {self._scenario!r}>"
+
+
 class PortalMock:
     """The ``portal_mock`` fixture: one test's key and account on the
-    session's portal-mock server, and what the test can ask of them."""
+    session's portal-mock server, and what the test can ask of them.  Every
+    method touches this test's account only; ``server_wide()`` is the one
+    way to what changes the server for every test."""
 
     def __init__(self, server: PortalServer, minted: MintedKey) -> None:
-        self.server = server
-        self.control = server.control
+        self._server = server
+        self._control = server.control
+        self._server_wide: list[ServerWide] = []
         self.url = server.url
         self.key = minted.key
         self.account = minted.account
         self.label = minted.label
         self.user = minted.user
         self.scenario = minted.scenario
-        self.clock = PortalClock(server.control, minted.key, minted.clock["kind"])
+        self.clock = PortalClock(server.control, minted.key, minted.clock["kind"], minted.clock.get("factor"))
+
+    @property
+    def control(self) -> Control:
+        """Gone from the per-test object: the session's control client changes
+        the server for every test.  The error says where each operation is."""
+        raise AttributeError(
+            "portal_mock.control is not available: its set_scenario, reset and clock calls change the server for every test."
+            " For this test's own key use portal_mock.use(name), .reset(), .clock, .advance(seconds), .resolve(task),"
+            " .requests, .tasks, .tickets, .resources(kind), .deliveries;"
+            " for the whole server use portal_mock.server_wide(), which restores the active scenario after the test."
+        )
+
+    def server_wide(self) -> ServerWide:
+        """The session's control client for operations on the whole server,
+        as ``ServerWide`` says: the active scenario is set back when its
+        ``with`` block ends, or when this test's fixture is torn down."""
+        wide = ServerWide(self._control)
+        self._server_wide.append(wide)
+        return wide
+
+    def restore_server_wide(self) -> None:
+        """Undo what ``server_wide()`` changed, newest first, so the server is
+        as this test found it; the fixture calls it at teardown."""
+        while self._server_wide:
+            self._server_wide.pop().restore()
 
     @property
     def headers(self) -> dict[str, str]:
@@ -190,17 +266,22 @@ class PortalMock:
         """An httpx transport to the server without a socket (against an
         external server: an ordinary one to it), for
         ``httpx.Client(base_url=portal_mock.url, transport=portal_mock.transport)``."""
-        return self.server.transport()
+        return self._server.transport()
 
     @property
     def async_transport(self) -> httpx.AsyncBaseTransport:
         """``transport`` for ``httpx.AsyncClient``, from any event loop."""
-        return self.server.async_transport()
+        return self._server.async_transport()
 
     def use(self, name: str) -> None:
         """Answer this test's key as scenario ``name`` says, from now on."""
-        self.control.set_scenario(name, key=self.key)
+        self._control.set_scenario(name, key=self.key)
         self.scenario = name
+
+    def reset(self) -> None:
+        """Start this test's account over (its key keeps working): as
+        minted, with no tasks, no rule counters and its clock as new."""
+        self._control.reset(key=self.key)
 
     def advance(self, seconds: float) -> float:
         """``clock.advance``: move this test's clock; due tasks resolve."""
@@ -209,30 +290,35 @@ class PortalMock:
     def resolve(self, task: Any, outcome: str = "success", errors: dict[str, Any] | None = None) -> dict[str, Any]:
         """Finish a task now as ``outcome`` (``success``, ``failure``,
         ``rejected``), whatever its plan; the resolved task object."""
-        return self.control.resolve(_task_uuid(task), outcome=outcome, errors=errors)
+        return self._control.resolve(_task_uuid(task), outcome=outcome, errors=errors)
 
     @property
     def requests(self) -> PortalRequests:
         """This test's requests, read from the journal now."""
-        entries = self.control.requests(key=self.key)["requests"]
+        entries = self._control.requests(key=self.key)["requests"]
         return PortalRequests([PortalRequest.from_entry(e) for e in entries])
 
     @property
     def tasks(self) -> list[dict[str, Any]]:
         """This test's tasks as task:show shows them (plus ``account``)."""
-        return self.control.tasks(key=self.key)
+        return self._control.tasks(key=self.key)
 
     @property
     def tickets(self) -> list[dict[str, Any]]:
         """This test's tickets as ticket:show shows them (plus ``account``),
         read without a Portal request: not journaled, counted by no rule."""
-        return self.control.tickets(key=self.key)
+        return self._control.tickets(key=self.key)
 
     def resources(self, kind: str) -> list[dict[str, Any]]:
         """This test's resources of ``kind`` (``"cloud-server"``, ``"dns-zone"``…)
         as the kind's show action shows them (plus ``account``), read without a
         Portal request; ``resources("ticket")`` is ``tickets``."""
-        return self.control.resources(kind, key=self.key)
+        return self._control.resources(kind, key=self.key)
+
+    @property
+    def deliveries(self) -> list[dict[str, Any]]:
+        """Every webhook delivery attempt of this test's account, oldest first."""
+        return self._control.deliveries(self.key)
 
     def assert_called(self, action: str, times: int | None = None, **conditions: Any) -> None:
         """This test made ``action`` (at least once, or exactly ``times``),
@@ -240,7 +326,7 @@ class PortalMock:
         ``path``, ``headers``, ``query``, ``body``) plus ``status``.  On a
         mismatch the message names the nearest misses and why each missed."""
         __tracebackhide__ = True
-        found = self.control.count(only_key=self.key, action=action, **conditions)
+        found = self._control.count(only_key=self.key, action=action, **conditions)
         count = found["count"]
         if (count >= 1) if times is None else (count == times):
             return
@@ -260,7 +346,7 @@ class PortalMock:
         """This test never made ``action`` (with ``conditions``, as in
         ``assert_called``); on a mismatch the message lists those requests."""
         __tracebackhide__ = True
-        count = self.control.count(only_key=self.key, action=action, **conditions)["count"]
+        count = self._control.count(only_key=self.key, action=action, **conditions)["count"]
         if count:
             lines = [f"portal_mock: expected no {_described(action, conditions)}; this test made it {_times(count)}:"]
             lines.extend(f"  {r}" for r in self.requests.filter(action=action))

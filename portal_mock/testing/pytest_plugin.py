@@ -172,7 +172,8 @@ def _scenario(node: pytest.Item) -> str | None:
 @pytest.fixture
 def portal_mock(portal_mock_server: PortalServer, request: pytest.FixtureRequest) -> Iterator[PortalMock]:
     """A fresh key and account on the session's portal-mock server, with a
-    manual clock: nothing to reset, nothing other tests can see."""
+    manual clock: nothing to reset, nothing other tests can see.  What the
+    test changed through ``server_wide()`` is set back at teardown."""
     from portal_mock.testing.control_client import ControlAPIError
     from portal_mock.testing.fixture import PortalMock
 
@@ -195,7 +196,10 @@ def portal_mock(portal_mock_server: PortalServer, request: pytest.FixtureRequest
         yield mock
         errors = portal_mock_server.errors(mock.key)
     finally:
-        portal_mock_server.unwatch(mock.key)
+        try:
+            mock.restore_server_wide()
+        finally:
+            portal_mock_server.unwatch(mock.key)
     if errors:
         pytest.fail(_server_errors(errors), pytrace=False)
 
@@ -204,7 +208,7 @@ def _errors_of(mock: PortalMock) -> list[str]:
     """The test's internal errors so far.  Asking an external server can
     fail; a hook must not, so that becomes the test's failure instead."""
     try:
-        return mock.server.errors(mock.key)
+        return mock._server.errors(mock.key)
     except Exception as error:
         return [f"(the server could not be asked for internal errors: {error!r})"]
 
