@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -56,11 +57,13 @@ def bearer_token(authorization: str) -> str | None:
     return token if token and scheme.lower() == "bearer" else None
 
 
+@lru_cache(maxsize=4096)
 def secret_name(name: str) -> bool:
     """Whether a field, query parameter or header called ``name`` holds a
     secret: a password or passphrase, a token, secret or API key, an
     authorization, a PIN or a card's cvv (``auth[password]`` and
-    ``auth.token`` by any of their parts)."""
+    ``auth.token`` by any of their parts).  Cached: every request brings
+    the same few field names, and a task's input is redacted as it is made."""
     return any(_SECRET_NAME.search(part) for part in _SEGMENTS.split(name) if part)
 
 
@@ -68,6 +71,16 @@ def secret_header(name: str) -> bool:
     """Whether a header called ``name`` holds a secret: an authorization, a
     cookie, or a name like a secret's (``X-Api-Key``, ``X-Auth-Token``)."""
     return name.lower() in _COOKIES or secret_name(name)
+
+
+@lru_cache(maxsize=4096)
+def _card_name(name: str) -> bool:
+    return _CARD_NAME.match(name) is not None
+
+
+def _beside_cvv(fields: Mapping[Any, Any]) -> bool:
+    """Whether ``fields`` hold a card's cvv: their ``number`` is then the card's."""
+    return any(isinstance(name, str) and name.lower() == "cvv" for name in fields)
 
 
 def card_number(number: Any) -> str:
@@ -94,14 +107,13 @@ def redact_value(value: Any) -> Any:
         return [redact_value(item) for item in value]
     if not isinstance(value, Mapping):
         return value
-    card = any(isinstance(name, str) and name.lower() == "cvv" for name in value)
     shown: dict[Any, Any] = {}
     for name, inner in value.items():
         if not isinstance(name, str):
             shown[name] = redact_value(inner)
         elif secret_name(name):
             shown[name] = _secret(inner)
-        elif _CARD_NAME.match(name) or (name.lower() == "number" and (card or _card_like(inner))):
+        elif _card_name(name) or (name.lower() == "number" and (_beside_cvv(value) or _card_like(inner))):
             shown[name] = card_number(inner) if _filled(inner) and not isinstance(inner, (dict, list)) else redact_value(inner)
         else:
             shown[name] = redact_value(inner)
@@ -124,7 +136,7 @@ def _json_field(found: re.Match[str]) -> str:
     name, value = found["name"], found["value"]
     if secret_name(name):
         shown = _JSON_ITEM.sub(lambda item: item[0] if item[0] in ('""', "null", "false") else f'"{MASK}"', value)
-    elif _CARD_NAME.match(name) or (name.lower() == "number" and _card_like(value.strip('"'))):
+    elif _card_name(name) or (name.lower() == "number" and _card_like(value.strip('"'))):
         digits = value.strip('"')
         shown = f'"{card_number(digits)}"' if value.startswith('"') else card_number(digits)
     else:
@@ -136,7 +148,7 @@ def _form_field(found: re.Match[str]) -> str:
     name = unquote_plus(found["name"])
     if found["value"] and secret_name(name):
         return f"{found['head']}{MASK}"
-    if found["value"] and _CARD_NAME.match(name):
+    if found["value"] and _card_name(name):
         return f"{found['head']}{card_number(unquote_plus(found['value']))}"
     return found[0]
 

@@ -56,8 +56,12 @@ class Task:
     resolved_at: float | None = None
     resource: dict[str, Any] | None = None
     polls: int = 0
+    shown: dict[str, Any] = field(init=False, repr=False)
+    """``input`` as every output shows it, redacted once: a task is polled
+    many times and its input never changes."""
 
     def __post_init__(self) -> None:
+        self.shown = shown_input(self.input)
         if self.plan.delay is not None and self.plan.after_polls is None:
             self.resolve_at = self.created_at + max(0.0, self.plan.delay)
 
@@ -95,7 +99,7 @@ class Task:
             "status": status,
             "api_version": API_VERSION,
             "errors": self.errors if done else {},
-            "input": shown_input(self.input),
+            "input": self.shown,
             "metadata": {"scope": "api-task", "uri": self.path},
             "request_date": int(self.created_at),
             "resolved_date": int(self.resolved_at) if done and self.resolved_at is not None else None,
