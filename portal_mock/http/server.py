@@ -91,6 +91,8 @@ class GuardedProtocol(HttpToolsProtocol):
         super().__init__(config, *args, **kwargs)  # type: ignore[arg-type]
         self.limits = config.limits if isinstance(config, ServerConfig) else Limits()
         self.read_timer: asyncio.TimerHandle | None = None
+        self.reading_since: float | None = None
+        """When the request being read began arriving; ``None`` between requests."""
         self.head_bytes = 0
         self.refused = False
 
@@ -99,13 +101,15 @@ class GuardedProtocol(HttpToolsProtocol):
         self.timeout_keep_alive_task = self.loop.call_later(self.limits.keep_alive, self.timeout_keep_alive_handler)
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._stop_read_timer()
+        if self.read_timer is not None:
+            self.read_timer.cancel()
+            self.read_timer = None
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
         if self.refused:
             return  # the rest of a refused request, read only so closing sends no reset
-        if self.read_timer is None:
+        if self.reading_since is None:
             self._start_read_timer()
         self._unset_keepalive_if_required()
         try:
@@ -127,7 +131,7 @@ class GuardedProtocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self.head_bytes = 0
-        if self.read_timer is None:
+        if self.reading_since is None:
             self._start_read_timer()
 
     def on_url(self, url: bytes) -> None:
@@ -149,18 +153,33 @@ class GuardedProtocol(HttpToolsProtocol):
             raise _Refused()
 
     def _start_read_timer(self) -> None:
-        self.read_timer = self.loop.call_later(self.limits.read_timeout, self._read_timed_out)
+        """Start a request's time.  One timer per connection serves every
+        request on it: ending a request only marks it read, and a timer
+        that fires early for the request now being read waits again, so a
+        keep-alive connection schedules a timer per ``read_timeout``, not
+        one per request."""
+        self.reading_since = self.loop.time()
+        if self.read_timer is None:
+            self.read_timer = self.loop.call_at(self.reading_since + self.limits.read_timeout, self._read_deadline)
 
     def _stop_read_timer(self) -> None:
-        if self.read_timer is not None:
-            self.read_timer.cancel()
-            self.read_timer = None
+        self.reading_since = None
+
+    def _read_deadline(self) -> None:
+        self.read_timer = None
+        if self.reading_since is None:
+            return
+        deadline = self.reading_since + self.limits.read_timeout
+        if self.loop.time() < deadline:
+            self.read_timer = self.loop.call_at(deadline, self._read_deadline)
+        else:
+            self._read_timed_out()
 
     def _read_timed_out(self) -> None:
         """The request did not arrive in time.  Unanswered, it gets a 408;
         an app waiting for its body is told the client is gone, with the
         scope saying why."""
-        self.read_timer = None
+        self.reading_since = None
         if self.transport.is_closing() or self.refused:
             return
         cycle = self.cycle
