@@ -58,10 +58,12 @@ class Task:
     polls: int = 0
     shown: dict[str, Any] = field(init=False, repr=False)
     """``input`` as every output shows it, redacted once: a task is polled
-    many times and its input never changes."""
+    many times and its input never changes.  Most inputs hold no secret;
+    they are their own shown form, not a second copy per stored task."""
 
     def __post_init__(self) -> None:
-        self.shown = shown_input(self.input)
+        shown = shown_input(self.input)
+        self.shown = self.input if shown == self.input else shown
         if self.plan.delay is not None and self.plan.after_polls is None:
             self.resolve_at = self.created_at + max(0.0, self.plan.delay)
 
