@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from portal_mock.domain.people import Person
+from portal_mock.domain.people import Person, reference
 from portal_mock.domain.redaction import redact_value
 
 OUTCOMES = ("success", "failure", "rejected")
@@ -54,7 +54,10 @@ class Task:
     status: str = "pending"
     errors: dict[str, Any] = field(default_factory=dict)
     resolved_at: float | None = None
-    resource: dict[str, Any] | None = None
+    made: dict[str, Any] | tuple[Any, str, str, str | None] | None = None
+    """What the task made, once it succeeded (``resource``): a reference is
+    kept as the tuple of its four values, some 400 bytes less per stored
+    task than its two dicts; anything else (a scripted resource) as given."""
     polls: int = 0
     shown: dict[str, Any] = field(init=False, repr=False)
     """``input`` as every output shows it, redacted once: a task is polled
@@ -75,11 +78,17 @@ class Task:
     def path(self) -> str:
         return f"/v1/task/{self.uuid}"
 
+    @property
+    def resource(self) -> dict[str, Any] | None:
+        """The vendor's ``resource`` of a succeeded task, ``None`` before."""
+        made = self.made
+        return reference(*made) if isinstance(made, tuple) else made
+
     def succeed(self, at: float, produced: dict[str, Any] | None) -> None:
         """End with success; the resource is the plan's, if it scripts one,
         or the reference the effect ``produced``."""
         self.status, self.errors, self.resolved_at = "success", {}, at
-        self.resource = self.plan.resource or produced
+        self.made = _compact(self.plan.resource or produced)
 
     def end(self, at: float, outcome: str, errors: dict[str, Any] | None = None) -> None:
         """End as ``failure`` or ``rejected``, with ``errors`` or the stock
@@ -109,6 +118,15 @@ class Task:
             "staff_user": None,
             "user": self.author.to_reference(),
         }
+
+
+def _compact(resource: dict[str, Any] | None) -> dict[str, Any] | tuple[Any, str, str, str | None] | None:
+    """A reference as its four values; any other resource as it is."""
+    if resource is not None and resource.keys() == {"id", "identity", "metadata"}:
+        metadata = resource["metadata"]
+        if isinstance(metadata, dict) and metadata.keys() == {"scope", "uri"}:
+            return (resource["id"], resource["identity"], metadata["scope"], metadata["uri"])
+    return resource
 
 
 def shown_input(input: dict[str, Any]) -> dict[str, Any]:

@@ -93,7 +93,7 @@ def _post_date(at: float) -> str:
     return time.strftime("%m/%d/%Y %H:%M:%S", time.gmtime(at))
 
 
-@dataclass
+@dataclass(slots=True)
 class Ticket:
     id: int
     mask: str
