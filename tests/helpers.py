@@ -164,6 +164,16 @@ def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> int:
     return code
 
 
+def stop_and_read(process: subprocess.Popen) -> tuple[int, str]:
+    """Stop a started server with SIGTERM: its exit code and all it wrote on stderr."""
+    process.terminate()
+    code = process.wait(timeout=10)
+    stderr = process.stderr.read()
+    process.stdout.close()
+    process.stderr.close()
+    return code, stderr
+
+
 def wait_until_serving(url: str) -> None:
     """Wait until a started server answers on its socket."""
     deadline = time.monotonic() + 10

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import httpx
-from helpers import TICKET, TLS, start, wait_until_serving
+from helpers import TICKET, TLS, start, stop_and_read, wait_until_serving
 
 from portal_mock import Settings, create_app
 from portal_mock.http.server import LiveServer
@@ -26,11 +26,7 @@ def serve_and_log(*flags: str, requests) -> list[str]:
         wait_until_serving(url)
         requests(url)
     finally:
-        process.terminate()
-        code = process.wait(timeout=10)
-        stderr = process.stderr.read()
-        process.stdout.close()
-        process.stderr.close()
+        code, stderr = stop_and_read(process)
     assert code == 0, stderr
     return stderr.splitlines()
 

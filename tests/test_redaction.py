@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from helpers import TICKET, TLS, control_of, eventually, start, wait_until_serving
+from helpers import TICKET, TLS, control_of, eventually, start, stop, stop_and_read, wait_until_serving
 from receiver import Receiver
 
 from portal_mock import Settings, create_app
@@ -191,11 +191,7 @@ def test_the_access_log_of_a_served_mock_holds_no_secret():
             http.post("/v1/ticket", json=TICKET)
             eventually(lambda: len(receiver.requests) >= 3, "the webhooks to hear the ticket's task")
     finally:
-        process.terminate()
-        code = process.wait(timeout=10)
-        stderr = process.stderr.read()
-        process.stdout.close()
-        process.stderr.close()
+        code, stderr = stop_and_read(process)
     assert code == 0, stderr
     assert "key ****" in stderr and "/v1/creditcard" in stderr and "/v1/assess-passphrase/**** -> 200" in stderr
     assert SHORT_KEY not in stderr and secret_free(stderr), stderr
@@ -207,7 +203,4 @@ def test_serve_prints_the_keys_it_was_given_in_full():
     try:
         assert keys == [SHORT_KEY]
     finally:
-        process.terminate()
-        process.wait(timeout=10)
-        process.stdout.close()
-        process.stderr.close()
+        stop(process)
