@@ -58,7 +58,12 @@ class Context:
 
 class Leaf:
     """One value of a shape.  ``input`` names the request field (or the
-    scenario field) that sets it; without one the value is drawn."""
+    scenario field) that sets it; without one the value is drawn.
+
+    Leaves are declared once, at import, and never changed or compared:
+    their dataclasses generate ``__init__`` only (``eq=False, repr=False``,
+    not frozen), since every generated method of some thirty leaf classes
+    is paid by every start of the server (about 20 ms of it frozen)."""
 
     input: str | None = None
 
@@ -85,7 +90,7 @@ def _nullable(schema: dict[str, Any], nullable: bool) -> dict[str, Any]:
     return {"anyOf": [schema, {"type": "null"}]}
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Id(Leaf):
     """The record's own id."""
 
@@ -96,7 +101,7 @@ class Id(Leaf):
         return {"type": "integer"}
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Fake(Leaf):
     """A Faker provider's value (``Fake("domain_name")``), as a string."""
 
@@ -111,7 +116,7 @@ class Fake(Leaf):
         return _nullable({"type": "string"}, self.nullable)
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Pick(Leaf):
     """One of the documented values."""
 
@@ -125,7 +130,7 @@ class Pick(Leaf):
         return {"enum": list(self.values)}
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Series(Leaf):
     """The documented values in turn: the n-th record of a kind gets the
     n-th, so an account's few clouds or packages are all different."""
@@ -140,7 +145,7 @@ class Series(Leaf):
         return {"enum": list(self.values)}
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Number(Leaf):
     """An integer from ``low`` to ``high``; ``places`` > 0 makes it a decimal
     string with that many places, as the vendor writes money."""
@@ -159,7 +164,7 @@ class Number(Leaf):
         return _nullable({"type": "string"} if self.places else {"type": "integer"}, self.nullable)
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Flag(Leaf):
     """A boolean, true with ``chance``."""
 
@@ -173,7 +178,7 @@ class Flag(Leaf):
         return {"type": "boolean"}
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Const(Leaf):
     """Always ``value`` unless the input gives one."""
 
@@ -188,7 +193,7 @@ class Const(Leaf):
         return _nullable(_schema_of(self.value), self.nullable)
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class When(Leaf):
     """A moment within ``days`` (from, to) of the clock's now: a Unix
     timestamp, or a string in ``format`` (``strftime``, UTC)."""
@@ -209,7 +214,7 @@ class When(Leaf):
         return _nullable({"type": "string"} if self.format else {"type": "integer"}, self.nullable)
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Ref(Leaf):
     """A reference object (``{id, identity, metadata}``) to a resource of
     ``kind`` in the same account: the one the input's id names, or one drawn
@@ -234,7 +239,7 @@ class Ref(Leaf):
         return _nullable(REFERENCE_SCHEMA, self.nullable)
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Refs(Leaf):
     """A list of references to resources of ``kind``: ``count`` (low, high)
     drawn, or those the input's list of ids names."""
@@ -255,7 +260,7 @@ class Refs(Leaf):
         return {"type": "array", "items": REFERENCE_SCHEMA}
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Many(Leaf):
     """A list of ``count`` (low, high) nested objects of ``shape``."""
 
@@ -270,7 +275,7 @@ class Many(Leaf):
         return {"type": "array", "items": schema_of(self.shape)}
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Metadata(Leaf):
     """The record's own ``{"scope", "uri"}``, from its kind."""
 
@@ -281,7 +286,7 @@ class Metadata(Leaf):
         return dict(REFERENCE_SCHEMA["properties"]["metadata"])
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Secret(Leaf):
     """A fresh token, shown where the vendor shows it (an API token's ``token``)."""
 
@@ -294,7 +299,7 @@ class Secret(Leaf):
         return {"type": "string"}
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Subject(Leaf):
     """The addressed record itself, inside an answer that wraps it
     (``user:self`` answers ``{"user": …, "password": …}``)."""
@@ -311,7 +316,7 @@ class Subject(Leaf):
 _PLACEHOLDER = re.compile(r"\{([a-z0-9_.]+)\}")
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Format(Leaf):
     """A string built from other fields: ``Format("{hostname} - {cloud.identity}")``."""
 
@@ -328,7 +333,7 @@ class Format(Leaf):
         return {"type": "string"}
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Copy(Leaf):
     """Another field's value (dotted path), such as ``client_id`` beside
     ``client``."""
@@ -501,7 +506,7 @@ def sequence(value: Any) -> Sequence[Any]:
     return value if isinstance(value, list) else [value]
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Listed(Copy):
     """Another field's value as the only item of a list: a service's
     ``ips`` beside its ``main_ip``."""
@@ -512,7 +517,7 @@ class Listed(Copy):
         return [lookup(record, self.path)]
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Dotted(Format):
     """A dotted name of the fields the template names (``"{host}.{zone.identity}"``),
     blank ones left out: a DNS record's ``www.example.com``, or
@@ -523,7 +528,7 @@ class Dotted(Format):
         return ".".join(str(part) for part in parts if part not in (None, ""))
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Preset(Leaf):
     """A field of a kind's preset records (a new DNS zone's default
     records): the n-th record drawn takes the n-th of ``values``, as
@@ -549,7 +554,7 @@ class Preset(Leaf):
         return dict(self.kind)
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Switch(Flag):
     """A boolean an input sets as PHP clients write one: ``true``/``false``,
     or the strings ``"true"``/``"false"`` (a form's value, the vendor's own
@@ -559,7 +564,7 @@ class Switch(Flag):
         return value is True or (isinstance(value, str) and value.lower() == "true")
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Unlinked(Leaf):
     """``null`` where the vendor's record references a resource the mock
     does not keep (a site's SSL certificate, its parent site) or shows the
@@ -573,7 +578,7 @@ class Unlinked(Leaf):
         return _nullable(REFERENCE_SCHEMA, True)
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Of(Leaf):
     """A value read from the record an immediate action addresses: the field
     at ``path`` (a site's update settings, its reference, the EADN account
@@ -596,7 +601,7 @@ class Of(Leaf):
         return dict(self.kind)
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class LastFour(Leaf):
     """A payment card's number as the vendor shows it: twelve stars and its
     last four digits.  The full number is never stored: ``accept`` keeps
@@ -618,7 +623,7 @@ CARD_BRANDS = (("4", "Visa"), ("34", "American Express"), ("37", "American Expre
 """A card number's leading digits → its brand, as card networks assign them."""
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class CardBrand(Leaf):
     """The brand of the card whose number ``input`` names (``Visa`` for a
     number starting with 4), read before the number is reduced to its last four."""
@@ -635,7 +640,7 @@ class CardBrand(Leaf):
         return {"enum": [*sorted({brand for _, brand in CARD_BRANDS}), "Other"]}
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Each(Leaf):
     """One object of ``shape`` per element of the input list ``input``,
     each drawn with that element as its input: an estimate's line for each
@@ -656,7 +661,7 @@ class Each(Leaf):
         return {"type": "array", "items": schema_of(self.shape)}
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Total(Copy):
     """Money (a decimal string, two places) summed from other fields: the
     ``+``-separated paths of ``path`` in the record, or, with ``over``, the
@@ -674,7 +679,7 @@ class Total(Copy):
         return f"{cents / 100:.2f}"
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Stamped(Format):
     """``Format``'s string followed by `` - `` and the moment at the field
     ``at`` written in ``stamp`` (``strftime``, UTC), as an event's identity
@@ -698,7 +703,7 @@ _CALLING_CODES = {
 here is the vendor's unknown country, ``XX``."""
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Phone(Leaf):
     """What the E.164 number in the input's ``source`` field
     (``+18666392377``) says of itself: ``part`` is ``country`` (its calling
@@ -723,7 +728,7 @@ class Phone(Leaf):
         return {"type": "string"}
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Part(Leaf):
     """One field (``id`` or ``identity``) of the reference to the account's
     resource of ``kind``: a record that describes the account's own client
@@ -741,7 +746,7 @@ class Part(Leaf):
         return dict(REFERENCE_SCHEMA["properties"][self.part])
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Signed(Leaf):
     """A link to the addressed record carrying a fresh token, made anew on
     every answer: ``template`` names ``{id}`` (the subject's) and ``{token}``."""
@@ -756,7 +761,7 @@ class Signed(Leaf):
         return {"type": "string", "format": "uri"}
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Present(Copy):
     """Whether another field (dotted path) holds a value: true unless it is
     missing or empty, as a client's ``is_tax_exempt`` follows its tax-exempt
@@ -768,7 +773,7 @@ class Present(Copy):
         return lookup(record, self.path) not in (None, "")
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Digits(Leaf):
     """A string of ``count`` decimal digits, never starting with 0 (a
     client's call-in PIN); an empty input draws a new one."""
@@ -786,7 +791,7 @@ class Digits(Leaf):
         return {"type": "string"}
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Wrapped(Leaf):
     """An object of one field, ``{name: value}``, that the input sets whole:
     an edit replaces the object rather than changing it in place, so an
