@@ -289,7 +289,7 @@ def serve(args: argparse.Namespace) -> int:
     from portal_mock.engine.gc_policy import freeze_survivors
     from portal_mock.engine.state import Settings
     from portal_mock.http.app import create_app
-    from portal_mock.http.server import AnnouncingServer, MockServer, log_access, url_of, uvicorn_config
+    from portal_mock.http.server import AnnouncingServer, MockServer, hold_stop_signals, log_access, url_of, uvicorn_config
     from portal_mock.scenarios.library import CatalogError
 
     english_only()
@@ -364,11 +364,13 @@ def serve(args: argparse.Namespace) -> int:
         f"  curl -si -X POST {url}/v1/ticket -H 'Authorization: Bearer {keys[0]}'"
         " -H 'Content-Type: application/json' -d '{\"department\": \"support\", \"subject\": \"Site is down\"}'"
     )
-    print("Press Ctrl-C to stop.", flush=True)
     # uvicorn shuts down gracefully, then re-raises the signal it caught;
-    # these handlers turn that into a clean exit status 0.
+    # these handlers turn that into a clean exit status 0.  Until uvicorn
+    # has started, a stop signal is held for it.
+    hold_stop_signals()
     signal.signal(signal.SIGINT, _exit_cleanly)
     signal.signal(signal.SIGTERM, _exit_cleanly)
+    print("Press Ctrl-C to stop.", flush=True)
     freeze_survivors()
     config = uvicorn_config(app, limits=_limits_of(args))
     if settings.access_log:
@@ -391,7 +393,7 @@ def record(args: argparse.Namespace) -> int:
 
     import uvicorn
 
-    from portal_mock.http.server import MockServer, url_of, uvicorn_config
+    from portal_mock.http.server import MockServer, hold_stop_signals, url_of, uvicorn_config
     from portal_mock.recording.proxy import RecordingProxy, Upstream
     from portal_mock.recording.recorder import Recording, safe_url
     from portal_mock.scenarios.library import CatalogError, load_catalog
@@ -408,11 +410,13 @@ def record(args: argparse.Namespace) -> int:
     started = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     print(f"portal-mock recording {safe_url(args.upstream)} at {url}/v1")
     print(f"  scenario {recording.name} goes to {out} when the recording stops")
-    print("Press Ctrl-C to stop and write the file.", flush=True)
     # uvicorn stops on the signal and raises it again once done: ignored
-    # then, so the file is still written.
+    # then, so the file is still written.  Until uvicorn has started, a
+    # stop signal is held for it.
+    hold_stop_signals()
     signal.signal(signal.SIGINT, lambda signum, frame: None)
     signal.signal(signal.SIGTERM, lambda signum, frame: None)
+    print("Press Ctrl-C to stop and write the file.", flush=True)
     servers.append(MockServer(uvicorn_config(proxy)))
     servers[0].run(sockets=[sock])
     _write_atomically(out, recording.text(args.upstream, started))

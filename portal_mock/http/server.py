@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import socket
 import sys
 import threading
@@ -249,11 +250,34 @@ def _not_a_cancellation(record: logging.LogRecord) -> bool:
     return not (record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError))
 
 
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def hold_stop_signals() -> None:
+    """Hold Ctrl-C and SIGTERM until ``MockServer.startup`` hands them to
+    uvicorn's own handlers.  A signal sent while the process starts (a
+    script that reads the banner and stops it at once) then stops the
+    server as any other does; unheld, it could kill the process before its
+    handlers were in place, or land in a garbage-collector callback, where
+    Python ignores the exception a handler raises and the server kept on."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+
+
 class MockServer(uvicorn.Server):
     """uvicorn's server, whose shutdown ends within the grace period: when
     it is over, every connection still open is closed, so a request whose
     client still holds a half-sent body ends as a client that left (499 in
-    the journal), not as a task uvicorn cancels with a traceback."""
+    the journal), not as a task uvicorn cancels with a traceback.  Stop
+    signals held since start-up (``hold_stop_signals``) reach it once it
+    has started."""
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        try:
+            await super().startup(sockets)
+        finally:
+            # uvicorn's handlers are in place (``capture_signals``): a held
+            # signal is delivered to them now.
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         limits = self.config.limits if isinstance(self.config, ServerConfig) else Limits()
