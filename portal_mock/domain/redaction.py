@@ -112,7 +112,7 @@ def redact_value(value: Any) -> Any:
         if not isinstance(name, str):
             shown[name] = redact_value(inner)
         elif secret_name(name):
-            shown[name] = _secret(inner)
+            shown[name] = masked(inner)
         elif _card_name(name) or (name.lower() == "number" and (_beside_cvv(value) or _card_like(inner))):
             shown[name] = card_number(inner) if _filled(inner) and not isinstance(inner, (dict, list)) else redact_value(inner)
         else:
@@ -156,7 +156,7 @@ def _form_field(found: re.Match[str]) -> str:
 def redact_field(name: str, value: Any) -> Any:
     """The value found at field ``name`` (dotted for nested fields, as a
     journal match names them) as it may be shown."""
-    return _secret(value) if secret_name(name) else redact_value(value)
+    return masked(value) if secret_name(name) else redact_value(value)
 
 
 def redact_header(name: str, value: str) -> str:
@@ -209,11 +209,11 @@ def _filled(value: Any) -> bool:
     return value is not None and not isinstance(value, bool) and value != ""
 
 
-def _secret(value: Any) -> Any:
-    """A secret field's value as shown: ``****``, element by element for a
-    list; an object is shown by its own fields' names."""
+def masked(value: Any) -> Any:
+    """A secret's value as shown: ``****``, element by element for a list;
+    an object is shown by its own fields' names; an empty value stays empty."""
     if isinstance(value, list):
-        return [_secret(item) for item in value]
+        return [masked(item) for item in value]
     if isinstance(value, Mapping):
         return redact_value(value)
     return MASK if _filled(value) else value

@@ -27,7 +27,7 @@ from urllib.parse import parse_qsl
 import re2  # type: ignore[import-untyped]
 
 from portal_mock.domain.clock import parse_duration
-from portal_mock.domain.redaction import redact, redact_field, redact_header, secret_header, secret_name
+from portal_mock.domain.redaction import masked, redact, redact_field, redact_header, secret_header, secret_name
 from portal_mock.domain.tasks import TaskPlan
 
 FAULTS = ("connection_reset", "empty_response", "malformed_json", "slow_body")
@@ -114,7 +114,7 @@ class Matcher:
         """What it wants, for a person; a ``secret`` field's wanted value is
         masked, as the value found is."""
         value = self.value.pattern if self.kind == "regex" else self.value
-        return f"{self.kind} {redact_field('secret', value) if secret and self.kind != 'present' else value!r}"
+        return f"{self.kind} {masked(value) if secret and self.kind != 'present' else value!r}"
 
 
 def _text(value: Any) -> str:
