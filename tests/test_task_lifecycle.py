@@ -76,3 +76,12 @@ def test_scaled_clock_resolves_in_a_fraction_of_the_delay():
                 assert time.monotonic() < deadline, "a 2 s task at 100x should resolve in about 20 ms"
                 time.sleep(0.01)
 
+
+
+def test_an_action_answered_201_leaves_no_task_behind(client):
+    """ssh-key:add is done when it answers: no task to poll, none pending
+    forever in the control API's list."""
+    key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl me@host"
+    created = client.http.post("/v1/ssh-key", json={"name": "laptop", "key": key})
+    assert created.status_code == 201
+    assert client.control.tasks(key=client.key) == []

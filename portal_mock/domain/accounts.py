@@ -171,6 +171,14 @@ class Account:
         self.scheduler.add(task)
         return task
 
+    def immediate(self, action: str, input: dict[str, Any], author: Person, target: int | None = None, params: dict[str, int] | None = None) -> Task:
+        """The task an action answered 201 hands its effect, which runs
+        during the request: never kept, so nothing lists it, polls it or
+        leaves it pending, and it draws no id or UUID from the stream."""
+        return Task(
+            id=0, uuid="", action=action, input=input, author=author, created_at=self.clock.now(), plan=TaskPlan(delay=None), target=target, params=params or {}
+        )
+
     def settle(self) -> None:
         """Resolve every task whose time has come (``Scheduler.settle``)."""
         self.scheduler.settle(self)

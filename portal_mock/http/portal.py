@@ -235,8 +235,8 @@ def make(call: Call, key: Key) -> dict[str, Any]:
     input = call.input()
     check_references(call.action, key, input)
     effect = key.account.blueprint.effects[call.action.name]
-    task = key.account.queue(call.action.name, input, key.user, TaskPlan(delay=None), target, others)
-    produced = effect(key.account, task, key.account.clock.now())
+    task = key.account.immediate(call.action.name, input, key.user, target, others)
+    produced = effect(key.account, task, task.created_at)
     assert produced is not None
     store = key.account.collection(kind_of(call.action))
     rendered: dict[str, Any] = store.render(store.get(produced["id"]))
