@@ -22,7 +22,7 @@ from portal_mock.domain.people import Person, reference
 from portal_mock.domain.redaction import redact
 from portal_mock.domain.resources import Records, World
 from portal_mock.domain.scheduler import Scheduler
-from portal_mock.domain.tasks import Task, TaskPlan
+from portal_mock.domain.tasks import NO_PARAMS, Task, TaskPlan
 from portal_mock.domain.tickets import Tickets
 from portal_mock.domain.webhooks import Webhooks
 from portal_mock.scenarios.rules import RuleBook
@@ -166,7 +166,7 @@ class Account:
             created_at=self.clock.now(),
             plan=plan,
             target=target,
-            params=params or {},
+            params=params or NO_PARAMS,
         )
         self.scheduler.add(task)
         return task
@@ -175,9 +175,8 @@ class Account:
         """The task an action answered 201 hands its effect, which runs
         during the request: never kept, so nothing lists it, polls it or
         leaves it pending, and it draws no id or UUID from the stream."""
-        return Task(
-            id=0, uuid="", action=action, input=input, author=author, created_at=self.clock.now(), plan=TaskPlan(delay=None), target=target, params=params or {}
-        )
+        now = self.clock.now()
+        return Task(0, "", action, input, author, now, TaskPlan(delay=None), target, params or NO_PARAMS)
 
     def settle(self) -> None:
         """Resolve every task whose time has come (``Scheduler.settle``)."""

@@ -8,7 +8,9 @@ its account or to the effect it will have.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from portal_mock.domain.people import Person, reference
@@ -20,6 +22,9 @@ STATUSES = ("pending", *OUTCOMES)
 API_VERSION = "0.5.0"
 DEFAULT_FAILURE = "The task could not be completed."
 DEFAULT_REJECTION = "The task was rejected."
+NO_PARAMS: Mapping[str, int] = MappingProxyType({})
+"""The ``params`` of a task whose path names no other ids: one shared,
+read-only mapping rather than an empty dict per stored task."""
 
 
 @dataclass(frozen=True)
@@ -48,11 +53,13 @@ class Task:
     created_at: float
     plan: TaskPlan
     target: int | None = None
-    params: dict[str, int] = field(default_factory=dict)
+    params: Mapping[str, int] = field(default_factory=lambda: NO_PARAMS)
     """The path's other ids (the site a stencil is added to)."""
     resolve_at: float | None = None
     status: str = "pending"
-    errors: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, Any] | None = None
+    """Why it failed or was rejected; ``None`` (shown as ``{}``) otherwise,
+    so a stored task keeps no empty dict of its own."""
     resolved_at: float | None = None
     made: dict[str, Any] | tuple[Any, str, str, str | None] | None = None
     """What the task made, once it succeeded (``resource``): a reference is
@@ -87,7 +94,7 @@ class Task:
     def succeed(self, at: float, produced: dict[str, Any] | None) -> None:
         """End with success; the resource is the plan's, if it scripts one,
         or the reference the effect ``produced``."""
-        self.status, self.errors, self.resolved_at = "success", {}, at
+        self.status, self.errors, self.resolved_at = "success", None, at
         self.made = _compact(self.plan.resource or produced)
 
     def end(self, at: float, outcome: str, errors: dict[str, Any] | None = None) -> None:
@@ -109,7 +116,7 @@ class Task:
             "action": self.action,
             "status": status,
             "api_version": API_VERSION,
-            "errors": self.errors if done else {},
+            "errors": (self.errors or {}) if done else {},
             "input": self.shown,
             "metadata": {"scope": "api-task", "uri": self.path},
             "request_date": int(self.created_at),

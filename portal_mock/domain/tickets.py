@@ -8,9 +8,10 @@ the tickets an account starts with.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from portal_mock.domain.errors import Rejected
@@ -104,7 +105,10 @@ class Ticket:
     category: str | None
     priority: str = "Normal"
     status: str = "Open"
-    posts: list[dict[str, Any]] = field(default_factory=list)
+    posts: tuple[dict[str, Any], ...] = ()
+    """Oldest first.  Tuples, like ``recipients``: most tickets never get a
+    post or a recipient after they open, and an empty tuple is shared where
+    an empty list is 56 bytes more per stored ticket."""
     num_posts_staff: int = 0
     update_date: int = 0
     staff_update_date: int = 0
@@ -113,7 +117,7 @@ class Ticket:
     rating: int = 0
     is_authenticated: bool = False
     service_id: int | None = None
-    recipients: list[str] = field(default_factory=list)
+    recipients: tuple[str, ...] = ()
 
     @property
     def is_closed(self) -> bool:
@@ -227,7 +231,7 @@ class Tickets:
         return ticket_id
 
     def _post(self, ticket: Ticket, body: str, name: str, at: float, reply_by: str = "client") -> None:
-        ticket.posts.append(
+        ticket.posts += (
             {
                 "id": self.fake.small_id(),
                 "identity": f"{name} - {_post_date(at)}",
@@ -237,7 +241,7 @@ class Tickets:
                 "name": name,
                 "date": int(at),
                 "reply_by": reply_by,
-            }
+            },
         )
         ticket.update_date = int(at)
         self.changed()
@@ -255,10 +259,12 @@ class Tickets:
             company_id=self.company_id,
             client_id=self.client_id,
             subject=fields["subject"],
-            department=fields["department"],
-            category=fields.get("category"),
+            # Names from short fixed lists, interned: a ticket shares one
+            # string with every other rather than keeping its request's copy.
+            department=sys.intern(fields["department"]),
+            category=sys.intern(fields["category"]) if fields.get("category") else None,
             service_id=fields.get("service_id"),
-            recipients=list(fields.get("recipients", [])),
+            recipients=tuple(fields.get("recipients", ())),
             is_authenticated=True,
             update_date=int(at),
         )
@@ -346,7 +352,7 @@ class Tickets:
             rating=partial.get("rating", rng.randint(1, 5) if status == "Closed" else 0),
             is_authenticated=partial.get("is_authenticated", True),
             service_id=partial.get("service_id"),
-            recipients=list(partial.get("recipients") or []),
+            recipients=tuple(partial.get("recipients") or ()),
             update_date=int(opened),
         )
         names = {"client": self.fake.name(), "staff": self.fake.name()}
