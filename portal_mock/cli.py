@@ -139,6 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="bytes the journal may take, as N, NK, NM or NG (default: 64M; older entries are dropped)",
     )
     serve.add_argument(
+        "--task-bytes",
+        type=_size,
+        metavar="SIZE",
+        help="bytes finished tasks may take over every account, as N, NK, NM or NG (default: 32M; the oldest finished are forgotten)",
+    )
+    serve.add_argument(
         "--admin-token",
         default=os.environ.get("PORTAL_MOCK_ADMIN_TOKEN"),
         metavar="TOKEN",
@@ -240,7 +246,7 @@ def _positive(text: str) -> int:
 
 
 SIZE_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
-"""``--journal-bytes``' suffixes: binary multiples, any case."""
+"""``--journal-bytes``' and ``--task-bytes``' suffixes: binary multiples, any case."""
 
 
 def _size(text: str) -> int:
@@ -315,6 +321,7 @@ def serve(args: argparse.Namespace) -> int:
         scenario_dirs=args.scenarios,
         journal_size=args.journal_size,
         journal_bytes=Settings.journal_bytes if args.journal_bytes is None else args.journal_bytes,
+        task_bytes=Settings.task_bytes if args.task_bytes is None else args.task_bytes,
         admin=not args.no_admin,
         admin_token=args.admin_token or None,
         remote_webhooks=args.remote_webhooks,

@@ -21,7 +21,7 @@ from portal_mock.domain.fakedata import FakeData
 from portal_mock.domain.people import Person, reference
 from portal_mock.domain.redaction import redact
 from portal_mock.domain.resources import Records, World
-from portal_mock.domain.scheduler import Scheduler
+from portal_mock.domain.scheduler import DEFAULT_HISTORY_BYTES, History, Scheduler
 from portal_mock.domain.tasks import NO_PARAMS, Task, TaskPlan
 from portal_mock.domain.tickets import Tickets
 from portal_mock.domain.webhooks import Webhooks
@@ -72,12 +72,15 @@ class Account:
     blueprint: Blueprint = field(default_factory=Blueprint)
     seed: int | str = 0
     starting: Starting = field(default_factory=dict)
+    history: History | None = None
+    """Where its finished tasks are kept, shared by a registry's accounts
+    (``None``: a bound of the account's own)."""
 
     def __post_init__(self) -> None:
         self.client_id = self.fake.small_id()
         self.tickets = Tickets(self.fake, company_id=self.fake.small_id(), client_id=self.client_id)
         self.webhooks = Webhooks(self.fake)
-        self.scheduler = Scheduler(self.clock, self.blueprint)
+        self.scheduler = Scheduler(self.clock, self.blueprint, self.history)
         self._primary: Person | None = None
         self._company: str | None = None
         self.people: dict[int, Person] = {}
@@ -212,10 +215,14 @@ class Registry:
     account's data stream is seeded from ``seed`` and the account's label.
     ``on_new_account`` callbacks see every account as it is created, so
     whatever watches accounts (webhook deliveries) misses none, however the
-    account was made.
+    account was made.  Their finished tasks share one ``History`` of
+    ``history_bytes``.
     """
 
-    def __init__(self, seed: int | str = 0, clock: ClockSpec = REAL, blueprint: Blueprint | None = None) -> None:
+    def __init__(
+        self, seed: int | str = 0, clock: ClockSpec = REAL, blueprint: Blueprint | None = None, history_bytes: int = DEFAULT_HISTORY_BYTES
+    ) -> None:
+        self.history = History(history_bytes)
         self.seed = seed
         self.blueprint = blueprint or Blueprint()
         self.clock = clock
@@ -250,6 +257,7 @@ class Registry:
             blueprint=self.blueprint,
             seed=origin.seed,
             starting=origin.resources,
+            history=self.history,
         )
         if origin.tickets:
             account.tickets.seed(list(origin.tickets), account.clock.now())

@@ -12,11 +12,18 @@ account that resolves a task passes itself in, and listeners hear of each
 resolution by account id.  An account and everything it stores is
 therefore freed by reference counting alone when it is dropped, which the
 server's GC policy (``engine.gc_policy``) relies on.
+
+Finished tasks are kept for polling and listing, but not forever: every
+account's scheduler hands them to one ``History``, bounded in estimated
+bytes, which makes the account forget the oldest finished task once the
+bound is passed.  Pending tasks are never forgotten.
 """
 
 from __future__ import annotations
 
 import heapq
+import sys
+from collections import deque
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -29,6 +36,67 @@ Listener = Callable[[int, Task], None]
 """Hears ``(account id, task)`` once, when the task has resolved."""
 
 
+DEFAULT_HISTORY_BYTES = 32 * 1024 * 1024
+"""The finished tasks' default bound in estimated bytes: ``serve --task-bytes``."""
+TASK_COST = 640
+"""A finished task's own objects, in bytes, before its input: the record,
+its UUID, numbers and dates, the reference it made, and its places in its
+account's table and in the history."""
+
+
+def estimated_bytes(value: Any) -> int:
+    """What a decoded JSON value takes in memory, roughly: a task's input
+    is schema-checked and small, so walking it costs little next to the
+    request that made it."""
+    if isinstance(value, dict):
+        return sys.getsizeof(value) + sum(estimated_bytes(key) + estimated_bytes(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return sys.getsizeof(value) + sum(map(estimated_bytes, value))
+    return sys.getsizeof(value)
+
+
+class History:
+    """Every account's finished tasks, oldest first, within ``capacity_bytes``
+    (estimated).  Past the bound the oldest is dropped from its account's
+    table, so polling it answers as for a task that never was; the newest
+    is kept even when it alone is over the bound.  An entry holds the
+    table, not the account, so a reset account is still freed by
+    reference counting (its finished tasks go as the history moves on)."""
+
+    def __init__(self, capacity_bytes: int = DEFAULT_HISTORY_BYTES) -> None:
+        if capacity_bytes < 1:
+            raise ValueError("the task history needs room for at least one byte")
+        self.capacity_bytes = capacity_bytes
+        self.bytes = 0
+        """The estimated bytes the finished tasks kept now take."""
+        self.dropped = 0
+        """Finished tasks forgotten to stay within the bound."""
+        self._finished: deque[tuple[dict[str, Task], Task, int]] = deque()
+
+    def __len__(self) -> int:
+        return len(self._finished)
+
+    def keep(self, tasks: dict[str, Task], task: Task) -> None:
+        """``task`` of the table ``tasks`` has just finished; drop the oldest
+        finished tasks until the bound holds again."""
+        cost = TASK_COST + estimated_bytes(task.input) + (0 if task.shown is task.input else estimated_bytes(task.shown))
+        self._finished.append((tasks, task, cost))
+        self.bytes += cost
+        while self.bytes > self.capacity_bytes and len(self._finished) > 1:
+            table, old, weight = self._finished.popleft()
+            self.bytes -= weight
+            if table.get(old.uuid) is old:
+                del table[old.uuid]
+            self.dropped += 1
+
+    def clear(self) -> None:
+        """Forget the record, not the tasks: after a server-wide reset every
+        table in it belongs to an account that was dropped."""
+        self._finished.clear()
+        self.bytes = 0
+        self.dropped = 0
+
+
 class Owner(Workspace, Protocol):
     """The account a scheduler belongs to, as the scheduler needs it."""
 
@@ -38,9 +106,10 @@ class Owner(Workspace, Protocol):
 class Scheduler:
     """One account's tasks, by UUID, and when each is due."""
 
-    def __init__(self, clock: Clock, blueprint: Blueprint) -> None:
+    def __init__(self, clock: Clock, blueprint: Blueprint, history: History | None = None) -> None:
         self.clock = clock
         self.effects = blueprint.effects
+        self.history = history if history is not None else History()
         self.tasks: dict[str, Task] = {}
         self.listeners: list[Listener] = []
         self._due: list[tuple[float, int, Task]] = []
@@ -96,3 +165,4 @@ class Scheduler:
             task.end(at, outcome, errors if errors is not None else task.plan.errors)
         for listener in self.listeners:
             listener(owner.id, task)
+        self.history.keep(self.tasks, task)

@@ -29,6 +29,7 @@ from portal_mock.domain.errors import BadRequest, Conflict, Invalid, NotFound, U
 from portal_mock.domain.fakedata import FakeData
 from portal_mock.domain.people import Person
 from portal_mock.domain.redaction import redact
+from portal_mock.domain.scheduler import DEFAULT_HISTORY_BYTES
 from portal_mock.domain.tasks import Task, TaskPlan
 from portal_mock.domain.tickets import Ticket
 from portal_mock.domain.validation import wire_integer
@@ -62,6 +63,9 @@ class Settings:
     journal_bytes: int = DEFAULT_BYTES
     """The journal's bound in estimated bytes (``serve --journal-bytes``), on
     top of ``journal_size`` entries: whichever is hit first drops the oldest."""
+    task_bytes: int = DEFAULT_HISTORY_BYTES
+    """The finished tasks' bound in estimated bytes, over every account
+    (``serve --task-bytes``): past it the oldest finished task is forgotten."""
     admin: bool = True
     admin_token: str | None = None
     webhook_retry_delays: tuple[float, ...] = DEFAULT_RETRY_DELAYS
@@ -96,7 +100,7 @@ class MockState:
         self.active = settings.scenario
         self.started = time.monotonic()
         self.journal = Journal(settings.journal_size, settings.journal_bytes)
-        self.registry = Registry(seed=settings.seed, clock=settings.clock, blueprint=BLUEPRINT)
+        self.registry = Registry(seed=settings.seed, clock=settings.clock, blueprint=BLUEPRINT, history_bytes=settings.task_bytes)
         self.deliveries = Deliveries(retry_delays=settings.webhook_retry_delays, remote=settings.remote_webhooks)
         self.registry.on_new_account.append(self.deliveries.watch)
         self._main = self.registry.create_account("main").id
@@ -244,6 +248,7 @@ class MockState:
         and the active scenario is the one the server started with."""
         for account in list(self.registry.accounts.values()):
             self._reset(account)
+        self.registry.history.clear()
         self.journal.clear()
         self.anonymous = RuleBook("anonymous")
         self.active = self.settings.scenario if self.catalog.get(self.settings.scenario) else DEFAULT

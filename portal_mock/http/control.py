@@ -260,8 +260,16 @@ async def index(request: Request, state: MockState, data: dict[str, Any]) -> Any
 
 
 async def health(request: Request, state: MockState, data: dict[str, Any]) -> Any:
-    """``reload_error``: why the last edit of the scenario files is not being served."""
-    return {"status": "ok", "scenario": state.active, "uptime": round(time.monotonic() - state.started, 3), "reload_error": state.reload_error}
+    """``reload_error``: why the last edit of the scenario files is not being
+    served; ``finished_tasks``: the bounded history of finished tasks."""
+    history = state.registry.history
+    return {
+        "status": "ok",
+        "scenario": state.active,
+        "uptime": round(time.monotonic() - state.started, 3),
+        "reload_error": state.reload_error,
+        "finished_tasks": {"kept": len(history), "dropped": history.dropped, "bytes": history.bytes, "capacity_bytes": history.capacity_bytes},
+    }
 
 
 async def scenarios(request: Request, state: MockState, data: dict[str, Any]) -> Any:
