@@ -14,8 +14,12 @@ default bounds), RSS sampled throughout:
 * **journal**: ``--big`` requests with ~1 MiB bodies that are answered 422,
   which the journal must hold in bounded bytes.
 
-The target is RSS ≤ 400 MB at the end, with no error and the server still
-answering.  Writes its section of ``bench/RESULTS.md``; ``--smoke`` runs a
+The target is the issue's: RSS ≤ 400 MB (10⁶ bytes) at the end of the
+soak's million requests, with no error in any phase and the server still
+answering at the end.  The storm and journal phases come after it and
+their RSS is reported beside it: the storm's tickets are the account's
+own data, which the mock keeps, so how far it grows depends on how many
+tickets the machine can take in its seconds.  Writes its section of ``bench/RESULTS.md``; ``--smoke`` runs a
 few thousand requests with a Python client instead of wrk, prints, and
 writes nothing (the test suite runs that).
 """
@@ -41,7 +45,8 @@ sys.path.insert(0, str(BENCH))
 from run import KEY, Cores, pinned, portal_server  # noqa: E402  (scripts beside this one)
 from sections import commit, write  # noqa: E402
 
-TARGET_MIB = 400
+TARGET_MB = 400
+MB_PER_MIB = (1 << 20) / 1e6
 TICKET = b'{"department":"support","subject":"soak"}'
 
 
@@ -169,6 +174,7 @@ def journal(server, args: argparse.Namespace) -> Phase:
 
 def report(phases: list[Phase], idle: float, answering: bool, args: argparse.Namespace) -> str:
     final = phases[-1].rss_mib[-1] if phases[-1].rss_mib else idle
+    soaked = phases[0].rss_mib[-1] if phases[0].rss_mib else idle
     errors = sum(phase.errors for phase in phases)
     lines = [
         "## Soak: a long run in bounded memory",
@@ -187,11 +193,12 @@ def report(phases: list[Phase], idle: float, answering: bool, args: argparse.Nam
             f"| {phase.name} | {phase.requests:,} | {phase.errors} | {phase.seconds:.0f} | {before:.0f} MiB | {peak:.0f} MiB | {end:.0f} MiB | {phase.note} |"
         )
         before = end
-    met = final <= TARGET_MIB and errors == 0 and answering
+    met = soaked * MB_PER_MIB <= TARGET_MB and errors == 0 and answering
     lines += [
         "",
-        f"Target: RSS ≤ {TARGET_MIB} MB at the end, no error, the server still answering: **{'met' if met else 'not met'}**"
-        f" (RSS {final:.0f} MiB, {errors} errors, {'answering' if answering else 'NOT answering'}).",
+        f"Target: RSS ≤ {TARGET_MB} MB at the end of the soak, no error, the server still answering at the end:"
+        f" **{'met' if met else 'not met'}** (RSS {soaked * MB_PER_MIB:.0f} MB after the soak, {final * MB_PER_MIB:.0f} MB at the end"
+        f" of every phase; {errors} errors; {'answering' if answering else 'NOT answering'}).",
         "",
         f"Commit {commit()}; Python {platform.python_version()} on {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs.",
     ]
