@@ -427,3 +427,23 @@ def test_after_a_reset_a_keys_own_user_is_still_one_of_its_accounts_users(contro
         control.reset()
         assert client.get("/v1/user/self").json()["user"]["identity"] == me["identity"]
         assert client.get(f"/v1/user/{me['id']}").status_code == 200
+
+
+def test_an_internal_error_shows_no_secret_its_message_quotes(control, live, monkeypatch):
+    """An exception may quote the request's key or a URL's password; the
+    journal, the error listeners (a test's report) and the log show neither."""
+    state = live.app.state.mock
+    heard: list[str] = []
+    state.error_listeners.append(lambda key, text: heard.append(text))
+    key = control.mint_key().key
+
+    def broken(self):
+        raise RuntimeError(f"cannot reach https://ops:hunter2-secret@hooks.example/ as {key}")
+
+    monkeypatch.setattr("portal_mock.domain.tickets.Tickets.all", broken)
+    with portal(live, key) as client:
+        assert client.get("/v1/ticket").status_code == 500
+    (entry,) = control.requests(key=key, status=500)["requests"]
+    for text in (entry["error"], *heard):
+        assert "RuntimeError: cannot reach https://ops:****@hooks.example/" in text
+        assert "hunter2" not in text and key not in text and f"…{key[-4:]}" in text

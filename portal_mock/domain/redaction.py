@@ -96,6 +96,15 @@ def redact_text(text: str) -> str:
     return _URL_PASSWORD.sub(lambda found: f"{found['head']}{MASK}@", text)
 
 
+def redact_error(text: str, key: str | None) -> str:
+    """An internal error's traceback as the journal, the log and a test's
+    report show it: an exception's message may quote a URL with its password
+    or the request's own key (a key of ``SHORT_KEY`` characters or fewer
+    stays, as it could match any text)."""
+    text = redact_text(text)
+    return text.replace(key, redact(key)) if key and len(key) > SHORT_KEY else text
+
+
 def redact_value(value: Any) -> Any:
     """A JSON-ready value (a request body, a task's input, a webhook) as it
     may be shown: every field named like a secret ``****`` (an empty one

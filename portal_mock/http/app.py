@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from portal_mock.catalog import shown_path
 from portal_mock.domain.errors import Problem
-from portal_mock.domain.redaction import redact
+from portal_mock.domain.redaction import redact, redact_error
 from portal_mock.engine.state import MockState, Settings
 from portal_mock.http import control, portal
 from portal_mock.http.bodies import ClientGone
@@ -76,8 +76,9 @@ async def _client_gone(request: Request, exc: Exception) -> Response:
 async def _server_error(request: Request, exc: Exception) -> Response:
     """A control request failed: the traceback goes to the log and the
     state's error listeners before the 500 is sent, never to the client."""
-    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    request.app.state.mock.internal_error(None, "".join(traceback.format_exception(exc)))
+    shown = redact_error("".join(traceback.format_exception(exc)), None)
+    log.error("unhandled error on %s %s\n%s", request.method, request.url.path, shown.rstrip())
+    request.app.state.mock.internal_error(None, shown)
     return PortalError(500, INTERNAL_ERROR).response()
 
 
@@ -180,8 +181,8 @@ class PortalLayer:
         """The traceback goes to the log, the journal entry and the state's
         error listeners before the 500 is sent: whoever waits for the answer
         (a test) can already see why."""
-        log.error("unhandled error on %s %s", scope["method"], shown_path(record.action, scope["path"]), exc_info=error)
-        record.error = "".join(traceback.format_exception(error))
+        record.error = redact_error("".join(traceback.format_exception(error)), record.key)
+        log.error("unhandled error on %s %s\n%s", scope["method"], shown_path(record.action, scope["path"]), record.error.rstrip())
         self.state.internal_error(record.key, record.error)
         return PortalError(500, INTERNAL_ERROR).reply()
 
