@@ -19,9 +19,10 @@ soak's million requests, with no error in any phase and the server still
 answering at the end.  The storm and journal phases come after it and
 their RSS is reported beside it: the storm's tickets are the account's
 own data, which the mock keeps, so how far it grows depends on how many
-tickets the machine can take in its seconds.  Writes its section of ``bench/RESULTS.md``; ``--smoke`` runs a
-few thousand requests with a Python client instead of wrk, prints, and
-writes nothing (the test suite runs that).
+tickets the machine can take in its seconds.  Writes its section of
+``bench/RESULTS.md``; ``--smoke`` runs a few thousand requests with a
+Python client instead of wrk, prints, and writes nothing (the test suite
+runs that).
 """
 
 from __future__ import annotations
